@@ -1,0 +1,94 @@
+"""Every write to accounts goes through here."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from frankly.accounts.models import ApiToken, User
+from frankly.accounts.tokens import digest_of, new_token
+from frankly.errors import Invalid, NotAllowed, NotFound
+
+
+def _clean(instance, *, exclude=None) -> None:
+    from frankly.validation import full_clean_or_invalid
+
+    full_clean_or_invalid(instance, exclude=exclude)
+
+
+@transaction.atomic
+def update_profile(*, user: User, display_name: str, time_zone: str = "") -> User:
+    """Change how a person is shown and which time zone their pages use."""
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise Invalid(
+            "Your display name is empty. Choose a name others will see.", field="display_name"
+        )
+    user.display_name = display_name
+    user.time_zone = (time_zone or "").strip()
+    _clean(user, exclude=["password"])
+    user.save(update_fields=["display_name", "time_zone"])
+    return user
+
+
+@transaction.atomic
+def create_staff(
+    *, email: str, display_name: str = "", password: str | None = None, is_admin: bool = False
+) -> User:
+    """Make this address a staff member, creating the account when needed."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=password, display_name=display_name or email.split("@")[0]
+        )
+    user.is_staff = True
+    if is_admin:
+        user.is_superuser = True
+    if password:
+        user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("Give the token a name, so you know later what uses it.", field="name")
+    if len(name) > 80:
+        raise Invalid("That token name is too long: keep it under 80 characters.", field="name")
+    token, prefix, digest = new_token()
+    record = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=digest)
+    return record, token
+
+
+@transaction.atomic
+def revoke_api_token(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens; it stops working at once."""
+    record = ApiToken.objects.filter(pk=token_id).first()
+    if record is None:
+        raise NotFound("There is no such token.")
+    if record.user_id != user.pk:
+        raise NotAllowed("That token belongs to someone else.")
+    if record.revoked_at is None:
+        record.revoked_at = timezone.now()
+        record.save(update_fields=["revoked_at"])
+    return record
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a token belongs to, or None. Notes when it was last used."""
+    record = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=digest_of(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if record is None:
+        return None
+    now = timezone.now()
+    # Write at most once a minute per token, so API reads stay reads.
+    if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+    return record.user

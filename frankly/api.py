@@ -1,0 +1,66 @@
+"""The JSON API under /api/v1/: one NinjaAPI mounting each app's router."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from frankly.accounts.api import router as accounts_router
+from frankly.errors import FranklyError
+from frankly.feedback.api import router as feedback_router
+
+api = NinjaAPI(
+    title="Frankly API",
+    version="1",
+    description=(
+        "Read and write Frankly's public board. Authenticate with `Authorization: Bearer "
+        "<token>` (create one under Account → API tokens) or a browser session with CSRF. "
+        'Errors are JSON: `{"detail": ...}`. Lists use cursors: pass `next` back as `cursor`.'
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("", feedback_router)
+api.add_router("", accounts_router)
+
+
+@api.exception_handler(FranklyError)
+def frankly_error(request, exc: FranklyError):
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    message = exc.message
+    if message == "Unauthorized":
+        message = "Sign in first: send 'Authorization: Bearer <token>' or use a browser session."
+    return api.create_response(request, {"detail": message}, status=401)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc: NinjaValidationError):
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        problems.append(f"{where}: {error.get('msg')}" if where else error.get("msg"))
+    return api.create_response(
+        request,
+        {
+            "detail": "; ".join(problems) or "The request is not valid.",
+            "errors": [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors],
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

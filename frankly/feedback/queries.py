@@ -1,0 +1,113 @@
+"""Reads of the feedback board that are more than one line."""
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from frankly.cursor import Key, Page, paginate
+from frankly.errors import Invalid
+from frankly.feedback.models import Comment, Kind, Post, Status, Tag, Vote
+from frankly.feedback.search import filter_by_text
+
+SORTS: dict[str, list[Key]] = {
+    "trending": [Key("trending"), Key("id")],
+    "top": [Key("vote_count"), Key("id")],
+    "new": [Key("created_at"), Key("id")],
+    "updated": [Key("last_activity_at"), Key("id")],
+    "relevance": [Key("rank"), Key("id")],
+}
+SORT_LABELS = {
+    "trending": "Trending",
+    "top": "Top",
+    "new": "New",
+    "updated": "Recently updated",
+    "relevance": "Best match",
+}
+
+
+def with_viewer_votes(queryset: QuerySet, viewer) -> QuerySet:
+    """Annotate ``has_voted`` for the viewer in the same query."""
+    if viewer is not None and viewer.is_authenticated:
+        return queryset.annotate(
+            has_voted=Exists(Vote.objects.filter(post=OuterRef("pk"), user=viewer))
+        )
+    return queryset
+
+
+def list_posts(
+    *,
+    viewer=None,
+    sort: str = "trending",
+    kind: str = "",
+    status: str = "",
+    tag: str = "",
+    mine: bool = False,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page:
+    """One page of the board, filtered and sorted, in two queries (posts, tags)."""
+    q = (q or "").strip()
+    if not sort:
+        sort = "relevance" if q else "trending"
+    if sort not in SORTS or (sort == "relevance" and not q):
+        choices = ", ".join(s for s in SORTS if s != "relevance" or q)
+        raise Invalid(f"'{sort}' is not a way to sort. Choose one of: {choices}.", field="sort")
+    if kind and kind not in Kind.values:
+        raise Invalid(
+            f"'{kind}' is not a kind. Choose one of: {', '.join(Kind.values)}.", field="kind"
+        )
+    if status and status not in Status.values:
+        raise Invalid(
+            f"'{status}' is not a status. Choose one of: {', '.join(Status.values)}.",
+            field="status",
+        )
+    if not 1 <= limit <= 100:
+        raise Invalid("Ask for between 1 and 100 posts at a time.", field="limit")
+    posts = Post.objects.not_merged().with_list_data()
+    if kind:
+        posts = posts.filter(kind=kind)
+    if status:
+        posts = posts.filter(status=status)
+    if tag:
+        posts = posts.filter(tags__slug=tag)
+    if mine:
+        if viewer is None or not viewer.is_authenticated:
+            raise Invalid("Sign in to see your own posts.", field="mine")
+        posts = posts.filter(author=viewer)
+    if q:
+        posts = filter_by_text(posts, q)
+    posts = with_viewer_votes(posts, viewer)
+    return paginate(posts, keys=SORTS[sort], cursor=cursor, limit=limit)
+
+
+def post_detail(post_id: int, *, viewer=None) -> Post:
+    """A post with everything its page shows, in a fixed number of queries."""
+    from frankly.feedback.services import get_post
+
+    get_post(post_id)  # validates the id and raises NotFound
+    posts = (
+        Post.objects.filter(pk=post_id)
+        .select_related("author", "merged_into", "official_response__author", "accepted_comment")
+        .prefetch_related("tags", "status_changes__actor")
+    )
+    return with_viewer_votes(posts, viewer).get()
+
+
+def thread(post: Post) -> list[Comment]:
+    """Top-level comments, oldest first, each with ``replies`` prefetched."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    return list(
+        post.comments.filter(parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def is_following(post: Post, viewer) -> bool:
+    return bool(
+        viewer is not None and viewer.is_authenticated and post.follows.filter(user=viewer).exists()
+    )
+
+
+def tags() -> QuerySet:
+    return Tag.objects.all()

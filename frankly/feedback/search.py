@@ -1,0 +1,71 @@
+"""Full-text search over post titles and bodies, one function for both databases.
+
+SQLite: an FTS5 table kept in step by triggers (migration 0002), ranked by bm25.
+PostgreSQL: a GIN index on the tsvector expression below, ranked by ts_rank.
+User input is never passed through as query syntax: on SQLite each word becomes a
+quoted FTS5 string; on PostgreSQL websearch_to_tsquery parses it safely.
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+PG_VECTOR = (
+    "to_tsvector('english'::regconfig, "
+    "COALESCE(feedback_post.title, '') || ' ' || COALESCE(feedback_post.body, ''))"
+)
+PG_RANKED_VECTOR = (
+    "setweight(to_tsvector('english'::regconfig, COALESCE(feedback_post.title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, COALESCE(feedback_post.body, '')), 'B')"
+)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(query: str) -> list[str]:
+    return WORD.findall(query or "")[:32]
+
+
+def _fts5_query(query: str, *, prefix_last: bool) -> str:
+    terms = [f'"{w}"' for w in words(query)]
+    if prefix_last and terms:
+        terms[-1] += "*"
+    return " ".join(terms)
+
+
+def filter_by_text(
+    queryset: QuerySet, query: str, *, any_word: bool = False, prefix_last: bool = True
+) -> QuerySet:
+    """Posts matching ``query``, annotated with ``rank`` (higher is better).
+
+    ``any_word`` matches posts with any of the words (for similar-title hints)
+    instead of all of them.
+    """
+    if not words(query):
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        joiner = " or " if any_word else " "
+        text = joiner.join(words(query))
+        tsquery = "websearch_to_tsquery('english'::regconfig, %s)"
+        # The SQL below is constant; the user's words travel only as parameters.
+        rank = RawSQL(  # noqa: S611
+            f"ts_rank({PG_RANKED_VECTOR}, {tsquery})", [text], output_field=FloatField()
+        )
+        return queryset.annotate(rank=rank).extra(  # noqa: S610
+            where=[f"{PG_VECTOR} @@ {tsquery}"], params=[text]
+        )
+    match = _fts5_query(query, prefix_last=prefix_last)
+    if any_word:
+        match = " OR ".join(match.split(" "))
+    matching = RawSQL(
+        "SELECT rowid FROM feedback_post_fts WHERE feedback_post_fts MATCH %s", [match]
+    )
+    return queryset.filter(id__in=matching).annotate(
+        rank=RawSQL(
+            "(SELECT -bm25(feedback_post_fts, 4.0, 1.0) FROM feedback_post_fts "
+            "WHERE feedback_post_fts MATCH %s AND rowid = feedback_post.id)",
+            [match],
+            output_field=FloatField(),
+        )
+    )

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from frankly.feedback import views
+
+app_name = "feedback"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("search/", views.search, name="search"),
+    path("posts/new/", views.new_post, name="new_post"),
+    path("posts/<int:post_id>/", views.post_detail, name="post"),
+    path("posts/<int:post_id>/edit/", views.edit_post, name="edit_post"),
+    path("posts/<int:post_id>/vote/", views.vote, name="vote"),
+    path("posts/<int:post_id>/comment/", views.comment, name="comment"),
+    path("posts/<int:post_id>/follow/", views.follow, name="follow"),
+    path("posts/<int:post_id>/status/", views.change_status, name="status"),
+    path("posts/<int:post_id>/response/", views.official_response, name="response"),
+    path("posts/<int:post_id>/merge/", views.merge, name="merge"),
+    path("posts/<int:post_id>/tags/", views.set_tags, name="tags"),
+    path("posts/<int:post_id>/accept/", views.accept_answer, name="accept"),
+    path("people/<int:user_id>/", views.profile, name="profile"),
+]

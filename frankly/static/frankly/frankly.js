@@ -1,0 +1,34 @@
+// Progressive enhancement: vote without reloading the page. Without JS the
+// vote form posts normally and the page reloads; both go through the same view.
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-vote]");
+  if (!form) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  button.disabled = true;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+    });
+    if (response.redirected && response.url.includes("/accounts/login")) {
+      window.location = response.url;
+      return;
+    }
+    if (!response.ok) {
+      const message = await response.text();
+      alert(message || "Your vote was not saved. Reload the page and try again.");
+      return;
+    }
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const fresh = holder.querySelector("form[data-vote]");
+    if (fresh) form.replaceWith(fresh);
+  } catch (error) {
+    alert("Your vote was not saved: the network did not answer. Try again.");
+  } finally {
+    button.disabled = false;
+  }
+});

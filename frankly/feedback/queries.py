@@ -35,7 +35,7 @@ def with_viewer_votes(queryset: QuerySet, viewer) -> QuerySet:
 def list_posts(
     *,
     viewer=None,
-    sort: str = "trending",
+    sort: str = "",
     kind: str = "",
     status: str = "",
     tag: str = "",
@@ -68,7 +68,8 @@ def list_posts(
     if status:
         posts = posts.filter(status=status)
     if tag:
-        posts = posts.filter(tags__slug=tag)
+        # No slug holds NUL, and PostgreSQL refuses it even in a lookup.
+        posts = posts.filter(tags__slug=tag) if "\x00" not in tag else posts.none()
     if mine:
         if viewer is None or not viewer.is_authenticated:
             raise Invalid("Sign in to see your own posts.", field="mine")

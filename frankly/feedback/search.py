@@ -9,7 +9,7 @@ quoted FTS5 string; on PostgreSQL websearch_to_tsquery parses it safely.
 import re
 
 from django.db import connection
-from django.db.models import FloatField, QuerySet
+from django.db.models import FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 PG_VECTOR = (
@@ -43,14 +43,17 @@ def filter_by_text(
     instead of all of them.
     """
     if not words(query):
-        return queryset.none()
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     if connection.vendor == "postgresql":
         joiner = " or " if any_word else " "
         text = joiner.join(words(query))
         tsquery = "websearch_to_tsquery('english'::regconfig, %s)"
         # The SQL below is constant; the user's words travel only as parameters.
         rank = RawSQL(  # noqa: S611
-            f"ts_rank({PG_RANKED_VECTOR}, {tsquery})", [text], output_field=FloatField()
+            # float8, so the cursor round-trips the exact value (float4 would not).
+            f"CAST(ts_rank({PG_RANKED_VECTOR}, {tsquery}) AS double precision)",
+            [text],
+            output_field=FloatField(),
         )
         return queryset.annotate(rank=rank).extra(  # noqa: S610
             where=[f"{PG_VECTOR} @@ {tsquery}"], params=[text]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from frankly.accounts.models import User
@@ -15,6 +16,16 @@ from frankly.feedback.models import Comment, Kind, Status
 
 def _wants_fragment(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _safe_next(request, *, fallback: str) -> str:
+    """The page to go back to, only if it is on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 def _flash_error(request, exc: FranklyError) -> None:
@@ -158,7 +169,7 @@ def vote(request, post_id: int):
     if _wants_fragment(request):
         post.has_voted = has_voted
         return render(request, "feedback/_vote.html", {"post": post})
-    return redirect(request.POST.get("next") or post.get_absolute_url())
+    return redirect(_safe_next(request, fallback=post.get_absolute_url()))
 
 
 @login_required

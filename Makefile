@@ -1,0 +1,60 @@
+# Frankly: `make run` serves the demo at http://127.0.0.1:8000, `make test` runs everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+UV_VERSION := 0.13.9
+PG_BASE_URL ?= postgres://postgres@127.0.0.1:5432
+
+.PHONY: install run demo test test-sqlite test-postgres lint format lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/frankly migrate --no-input
+	$(BIN)/frankly demo
+	PORT=$(PORT) $(BIN)/frankly serve
+
+demo: install
+	$(BIN)/frankly migrate --no-input
+	$(BIN)/frankly demo
+
+# The whole suite, first on SQLite, then on PostgreSQL (a fresh database per run).
+test: install
+	bash scripts/test-prerequisites
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL FRANKLY_TEST_SQLITE=var/test-$$$$.sqlite3 $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== tests on PostgreSQL =="
+	DATABASE_URL=$(PG_BASE_URL)/frankly_$$$$ $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/test-*.sqlite3* .pytest_cache

@@ -87,3 +87,31 @@ def test_concurrent_merges_of_the_same_duplicate_happen_once():
     assert sorted(outcomes) == ["Conflict", "merged"]
     total = sum(Post.objects.get(pk=p.pk).vote_count for p in (duplicate, first, second))
     assert total == Vote.objects.count() == 5
+
+
+def test_concurrent_http_votes_through_the_api_are_exact(live_server):
+    """Real requests at once against a live server: one vote per person, exact count."""
+    import json
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    from frankly.accounts.services import create_api_token
+
+    post = make_post(make_user())
+    tokens = [create_api_token(user=make_user(), name="load")[1] for _ in range(12)]
+
+    def vote(token: str) -> int:
+        request = urllib.request.Request(  # noqa: S310 - the test's own live server
+            f"{live_server.url}/api/v1/posts/{post.pk}/vote",
+            method="POST",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            assert json.load(response)["has_voted"] is True
+            return response.status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(vote, tokens * 3))  # each person votes three times
+    assert statuses == [200] * len(statuses)
+    post.refresh_from_db()
+    assert post.vote_count == Vote.objects.filter(post=post).count() == len(tokens)

@@ -40,11 +40,24 @@ def not_authenticated(request, exc):
     return api.create_response(request, {"detail": message}, status=401)
 
 
+def _where(loc) -> str:
+    """Name the input a validation error is about: ``title``, ``query.limit``...
+
+    A body error's location starts with "body" and the parameter's name; drop only
+    those, as a field may itself be called "body".
+    """
+    parts = [str(p) for p in loc]
+    if parts[:1] != ["body"]:
+        return ".".join(parts)
+    parts = parts[2:] if len(parts) > 1 and parts[1] == "payload" else parts[1:]
+    return ".".join(parts) or "request body"
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc: NinjaValidationError):
     problems = []
     for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        where = _where(error.get("loc", ()))
         problems.append(f"{where}: {error.get('msg')}" if where else error.get("msg"))
     return api.create_response(
         request,

@@ -8,13 +8,17 @@ added, and page 1,000 costs what page 1 costs (an index seek, not an OFFSET scan
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from frankly.errors import Invalid
+
+BAD_CURSOR = "That page cursor is not valid. Start again from the first page."
+MAX_CURSOR_LENGTH = 500  # real cursors are well under 200 characters
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ def _encode(values: list[Any]) -> str:
 
 def _decode(cursor: str, keys: list[Key]) -> list[Any]:
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         plain = json.loads(raw)
         if not isinstance(plain, list) or len(plain) != len(keys):
@@ -56,10 +62,48 @@ def _decode(cursor: str, keys: list[Key]) -> list[Any]:
             else:
                 raise ValueError("bad value")
         return values
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Invalid(
-            "That page cursor is not valid. Start again from the first page.", field="cursor"
-        ) from exc
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        RecursionError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ) as exc:
+        raise Invalid(BAD_CURSOR, field="cursor") from exc
+
+
+def _fits(field, value: Any) -> bool:
+    """Whether a decoded cursor value can be compared with ``field`` in SQL.
+
+    A cursor comes from the client, so it may be well-formed JSON of the wrong
+    type (a date where a count belongs); the database must never see that.
+    """
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            return False
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            return False
+        return True
+    if kind.endswith("IntegerField") or kind.endswith("AutoField"):
+        return isinstance(value, int) and -(2**63) <= value < 2**63
+    if kind in ("FloatField", "DecimalField"):
+        return isinstance(value, (int, float)) and math.isfinite(value)
+    return isinstance(value, str) and "\x00" not in value
+
+
+def _check(queryset: QuerySet, keys: list[Key], values: list[Any]) -> None:
+    for key, value in zip(keys, values, strict=True):
+        annotation = queryset.query.annotations.get(key.field)
+        if annotation is not None:
+            field = annotation.output_field
+        else:
+            field = queryset.model._meta.get_field(key.field)
+        if not _fits(field, value):
+            raise Invalid(BAD_CURSOR, field="cursor")
 
 
 def _after(keys: list[Key], values: list[Any]) -> Q:
@@ -79,7 +123,9 @@ def paginate(queryset: QuerySet, *, keys: list[Key], cursor: str | None, limit: 
     """One page of ``queryset`` ordered by ``keys`` (the last key must be unique)."""
     queryset = queryset.order_by(*[k.order_by for k in keys])
     if cursor:
-        queryset = queryset.filter(_after(keys, _decode(cursor, keys)))
+        values = _decode(cursor, keys)
+        _check(queryset, keys, values)
+        queryset = queryset.filter(_after(keys, values))
     rows = list(queryset[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]

@@ -34,9 +34,25 @@ def _parser() -> MarkdownIt:
     )
 
 
+def _align_table_cells(tokens: list) -> None:
+    """Turn markdown-it's ``style="text-align:..."`` on table cells into ``align``.
+
+    Style attributes are never allowed through the sanitiser, so without this the
+    column alignment a writer asked for would be silently lost.
+    """
+    for token in tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if isinstance(style, str) and style.startswith("text-align:"):
+                token.attrSet("align", style.removeprefix("text-align:"))
+
+
 def render_markdown(text: str) -> SafeString:
     """Render Markdown to HTML that is safe to put in a page."""
-    html = _parser().render(text or "")
+    parser = _parser()
+    tokens = parser.parse(text or "")
+    _align_table_cells(tokens)
+    html = parser.renderer.render(tokens, parser.options, {})
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

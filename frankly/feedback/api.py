@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.feedback import queries, services
 from frankly.feedback.models import Comment, Kind, Post, Status
+from frankly.schemas import RequestBody
 
 router = Router(tags=["feedback"])
 
@@ -61,14 +62,14 @@ class PostListOut(Schema):
     next: str | None
 
 
-class PostIn(Schema):
+class PostIn(RequestBody):
     kind: Kind = Kind.IDEA
     title: str = Field(max_length=1000)
     body: str = Field("", max_length=100_000)
     tags: list[str] = Field(default_factory=list, max_length=20)
 
 
-class PostPatch(Schema):
+class PostPatch(RequestBody):
     title: str | None = Field(None, max_length=1000)
     body: str | None = Field(None, max_length=100_000)
     tags: list[str] | None = Field(None, max_length=20)
@@ -91,12 +92,12 @@ class CommentListOut(Schema):
     next: str | None
 
 
-class CommentIn(Schema):
+class CommentIn(RequestBody):
     body: str = Field(max_length=100_000)
     parent: int | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(RequestBody):
     status: Status
     note: str = Field("", max_length=100_000)
 
@@ -109,11 +110,11 @@ class StatusChangeOut(Schema):
     created_at: datetime
 
 
-class ResponseIn(Schema):
+class ResponseIn(RequestBody):
     body: str = Field(max_length=100_000)
 
 
-class MergeIn(Schema):
+class MergeIn(RequestBody):
     into: int
 
 

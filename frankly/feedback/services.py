@@ -64,8 +64,19 @@ def _get_comment(comment_id: int, *, post: Post) -> Comment:
     return comment
 
 
+def _refuse_nul(text: str, *, field: str, what: str) -> None:
+    # Django's form fields refuse NUL; the API does not use forms, and PostgreSQL
+    # cannot store NUL in text, so the rule lives here for every caller.
+    if "\x00" in text:
+        raise Invalid(
+            f"The {what} contains a NUL character (\\0), which cannot be stored. Remove it.",
+            field=field,
+        )
+
+
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
+    _refuse_nul(title, field="title", what="title")
     if not title:
         raise Invalid("The title is empty. Give your post a short title.", field="title")
     if len(title) > 160:
@@ -77,6 +88,7 @@ def _clean_title(title: str) -> str:
 
 def _clean_body(body: str, *, limit: int, required: bool, what: str = "text") -> str:
     body = (body or "").strip()
+    _refuse_nul(body, field="body", what=what)
     if required and not body:
         raise Invalid(f"The {what} is empty. Write something first.", field="body")
     if len(body) > limit:
@@ -89,7 +101,8 @@ def _clean_body(body: str, *, limit: int, required: bool, what: str = "text") ->
 
 def _resolve_tags(slugs: Iterable[str]) -> list[Tag]:
     slugs = list(dict.fromkeys(s.strip().lower() for s in slugs if s and s.strip()))
-    tags = list(Tag.objects.filter(slug__in=slugs))
+    # A slug never holds NUL, and PostgreSQL refuses it even in a lookup.
+    tags = list(Tag.objects.filter(slug__in=[s for s in slugs if "\x00" not in s]))
     unknown = sorted(set(slugs) - {t.slug for t in tags})
     if unknown:
         raise Invalid(

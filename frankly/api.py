@@ -8,6 +8,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from frankly.accounts.api import router as accounts_router
 from frankly.errors import FranklyError
 from frankly.feedback.api import router as feedback_router
+from frankly.incidents.api import router as incidents_router
+from frankly.transparency.api import router as transparency_router
 
 api = NinjaAPI(
     title="Frankly API",
@@ -22,6 +24,8 @@ api = NinjaAPI(
 )
 api.add_router("", feedback_router)
 api.add_router("", accounts_router)
+api.add_router("", transparency_router)
+api.add_router("", incidents_router)
 
 
 @api.exception_handler(FranklyError)

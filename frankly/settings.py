@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "frankly.apps.FranklyConfig",
     "frankly.accounts",
     "frankly.feedback",
+    "frankly.transparency",
+    "frankly.incidents",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,9 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# The public moderation log names the moderator's role; set this to name the person.
+MODLOG_SHOWS_NAMES = env.bool("FRANKLY_MODLOG_SHOWS_NAMES", default=False)
 
 LOGGING = {
     "version": 1,

@@ -15,5 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("frankly.accounts.urls")),
     path("api/v1/", api.urls),
+    path("transparency/", include("frankly.transparency.urls")),
+    path("status/", include("frankly.incidents.urls")),
     path("", include("frankly.feedback.urls")),
 ]

@@ -14,3 +14,18 @@ def full_clean_or_invalid(instance, *, exclude=None) -> None:
             message = " ".join(m for e in errors for m in e.messages)
             raise Invalid(message, field=None if field == "__all__" else field) from exc
         raise Invalid(" ".join(exc.messages)) from exc
+
+
+MAX_ID = 2**63 - 1
+
+
+def is_valid_id(value) -> bool:
+    """An id the database can hold (a larger one would overflow, not just miss)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def parse_id(value) -> int | None:
+    """An id from a form or JSON value ("12" or 12), or None when it cannot be one."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    return value if is_valid_id(value) else None

@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Banned people can read but not write; the reason is in the moderation log.
+    banned_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

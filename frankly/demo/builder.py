@@ -15,6 +15,8 @@ from frankly.demo.content import (
     DAYS,
     PASSWORD,
     POSTS,
+    RULES,
+    SPAM_COMMENT,
     STAFF,
     TAGS,
     TYPICAL_GAP,
@@ -26,8 +28,11 @@ from frankly.demo.content import (
     Say,
     Seed,
 )
+from frankly.demo.status import build_status_demo
 from frankly.feedback import services, trending
 from frankly.feedback.models import Comment, Follow, OfficialResponse, Post, StatusChange, Tag, Vote
+from frankly.transparency import moderation, rules
+from frankly.transparency.models import Rule
 
 
 def _text(text: str) -> str:
@@ -66,7 +71,44 @@ class DemoBuilder:
         for seed in POSTS:
             self._play(seed)
         self._finish_posts()
+        self._moderate()
+        build_status_demo(
+            staff=self.people["dana"],
+            customers=[self.people[key] for key in sorted(CUSTOMERS)[:6]],
+        )
         return self.kept
+
+    def _moderate(self) -> None:
+        """Community rules, one spam comment hidden under them, one locked thread."""
+        staff = self.people["dana"]
+        created = {}
+        for title, description in RULES:
+            existing = Rule.objects.filter(title=title).first()
+            created[title] = existing or rules.create_rule(
+                actor=self.people["morgan"], title=title, description=description
+            )
+        target = (
+            Post.objects.filter(merged_into__isnull=True, hidden_by__isnull=True)
+            .order_by("-vote_count", "pk")
+            .first()
+        )
+        spammer = self.people[sorted(CUSTOMERS)[-1]]
+        spam = services.add_comment(author=spammer, post_id=target.pk, body=SPAM_COMMENT)
+        moderation.hide_content(
+            actor=staff,
+            object_type="comment",
+            object_id=spam.pk,
+            rule_id=created["No spam or advertising"].pk,
+            reason="Advertising for another hosting company.",
+        )
+        heated = Post.objects.filter(kind="problem", status="done").order_by("pk").first()
+        if heated is not None:
+            moderation.set_lock(
+                actor=staff,
+                post_id=heated.pk,
+                locked=True,
+                reason="The problem is fixed; new reports are welcome as new posts.",
+            )
 
     def _settle_account(self, user: User, *, existed: bool, hashed: str) -> None:
         if existed:

@@ -50,6 +50,25 @@ TAGS = (
 
 
 # One post's history, step by step, in the order it happened.
+RULES = (
+    ("Be kind", "Criticise ideas and products, not people. No insults, no harassment."),
+    (
+        "No personal data",
+        "Do not post anyone's email address, phone number, address or "
+        "account details, your own included: staff will ask for them privately.",
+    ),
+    (
+        "No spam or advertising",
+        "Posts and comments are for feedback on Acme Cloud, not for "
+        "promoting other products or services.",
+    ),
+    ("Stay on topic", "Keep a thread about its post; start a new post for a new subject."),
+)
+
+# A little moderation, so the transparency pages have something honest to show.
+SPAM_COMMENT = "Cheap VPS at 1€/month!!! Visit best-vps-deals.example now, use code ACME50"
+
+
 class Say(NamedTuple):
     """A top-level comment."""
 

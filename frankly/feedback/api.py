@@ -8,6 +8,7 @@ from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.feedback import queries, services
 from frankly.feedback.models import Comment, Kind, Post, Status
 from frankly.schemas import RequestBody
+from frankly.transparency import moderation, tombstones
 
 router = Router(tags=["feedback"])
 
@@ -32,13 +33,21 @@ class OfficialResponseOut(Schema):
     edited_at: datetime | None
 
 
+class TombstoneOut(Schema):
+    kind: str = Field(description="hidden or deleted")
+    text: str
+    rule: str | None
+    reason: str | None
+    at: datetime
+
+
 class PostOut(Schema):
     id: int
     url: str
     kind: Kind
-    title: str
-    body: str
-    body_html: str
+    title: str | None = Field(description="null when the post is hidden or deleted")
+    body: str | None
+    body_html: str | None
     status: Status
     tags: list[str]
     author: AuthorOut | None
@@ -50,6 +59,9 @@ class PostOut(Schema):
     last_activity_at: datetime
     merged_into: int | None
     accepted_comment: int | None
+    is_locked: bool = False
+    lock_reason: str = ""
+    tombstone: TombstoneOut | None = None
 
 
 class PostDetailOut(PostOut):
@@ -73,6 +85,7 @@ class PostPatch(RequestBody):
     title: str | None = Field(None, max_length=1000)
     body: str | None = Field(None, max_length=100_000)
     tags: list[str] | None = Field(None, max_length=20)
+    reason: str = Field("", max_length=300, description="Shown in the public edit history")
 
 
 class CommentOut(Schema):
@@ -80,11 +93,17 @@ class CommentOut(Schema):
     post: int
     parent: int | None
     author: AuthorOut | None
-    body: str
-    body_html: str
+    body: str | None = Field(description="null when the comment is hidden or deleted")
+    body_html: str | None
     created_at: datetime
     edited_at: datetime | None
     is_accepted_answer: bool = False
+    tombstone: TombstoneOut | None = None
+
+
+class CommentPatch(RequestBody):
+    body: str = Field(max_length=100_000)
+    reason: str = Field("", max_length=300)
 
 
 class CommentListOut(Schema):
@@ -112,6 +131,7 @@ class StatusChangeOut(Schema):
 
 class ResponseIn(RequestBody):
     body: str = Field(max_length=100_000)
+    reason: str = Field("", max_length=300, description="Shown in the public edit history")
 
 
 class MergeIn(RequestBody):
@@ -141,17 +161,18 @@ def author_out(user, was_staff: bool) -> dict | None:
     return {"id": user.pk, "name": user.public_name, "is_staff": was_staff}
 
 
-def post_out(post: Post) -> dict:
+def post_out(post: Post, viewer=None) -> dict:
+    shown = tombstones.can_see_text(post, viewer)
     return {
         "id": post.pk,
         "url": post.get_absolute_url(),
         "kind": post.kind,
-        "title": post.title,
-        "body": post.body,
-        "body_html": post.body_html,
+        "title": post.title if shown else None,
+        "body": post.body if shown else None,
+        "body_html": post.body_html if shown else None,
         "status": post.status,
         "tags": [t.slug for t in post.tags.all()],
-        "author": author_out(post.author, post.author_was_staff),
+        "author": None if post.is_deleted else author_out(post.author, post.author_was_staff),
         "vote_count": post.vote_count,
         "comment_count": post.comment_count,
         "has_voted": bool(getattr(post, "has_voted", False)),
@@ -160,26 +181,33 @@ def post_out(post: Post) -> dict:
         "last_activity_at": post.last_activity_at,
         "merged_into": post.merged_into_id,
         "accepted_comment": post.accepted_comment_id,
+        "is_locked": post.is_locked,
+        "lock_reason": post.lock_reason,
+        "tombstone": tombstones.tombstone(post),
     }
 
 
-def comment_out(comment: Comment, *, accepted_id: int | None = None) -> dict:
+def comment_out(comment: Comment, *, viewer=None, accepted_id: int | None = None) -> dict:
+    shown = tombstones.can_see_text(comment, viewer)
     return {
         "id": comment.pk,
         "post": comment.post_id,
         "parent": comment.parent_id,
-        "author": author_out(comment.author, comment.author_was_staff),
-        "body": comment.body,
-        "body_html": comment.body_html,
+        "author": None
+        if comment.is_deleted
+        else author_out(comment.author, comment.author_was_staff),
+        "body": comment.body if shown else None,
+        "body_html": comment.body_html if shown else None,
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
         "is_accepted_answer": comment.pk == accepted_id,
+        "tombstone": tombstones.tombstone(comment),
     }
 
 
 def _detail(post_id: int, user) -> dict:
     post = queries.post_detail(post_id, viewer=user)
-    data = post_out(post)
+    data = post_out(post, user)
     data["is_following"] = queries.is_following(post, user)
     response = getattr(post, "official_response", None)
     data["official_response"] = (
@@ -199,7 +227,7 @@ def _detail(post_id: int, user) -> dict:
 @router.get("/posts", response=PostListOut, auth=ANYONE, summary="List posts")
 def list_posts(request, filters: Query[PostFilters]):
     page = queries.list_posts(viewer=request.user, **filters.dict())
-    return {"items": [post_out(p) for p in page.items], "next": page.next}
+    return {"items": [post_out(p, request.user) for p in page.items], "next": page.next}
 
 
 @router.post("/posts", response={201: PostDetailOut}, auth=SIGNED_IN, summary="Create a post")
@@ -227,8 +255,44 @@ def edit_post(request, post_id: int, payload: PostPatch):
         title=payload.title,
         body=payload.body,
         tags=payload.tags,
+        reason=payload.reason,
     )
     return _detail(post_id, request.user)
+
+
+@router.delete(
+    "/posts/{post_id}",
+    response={204: None},
+    auth=SIGNED_IN,
+    summary="Delete your own post (its text is removed; a tombstone stays)",
+)
+def delete_post(request, post_id: int):
+    moderation.delete_own_content(actor=request.user, object_type="post", object_id=post_id)
+    return 204, None
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    response=CommentOut,
+    auth=SIGNED_IN,
+    summary="Edit a comment (author or staff); the old text stays in its history",
+)
+def edit_comment(request, comment_id: int, payload: CommentPatch):
+    comment = services.edit_comment(
+        actor=request.user, comment_id=comment_id, body=payload.body, reason=payload.reason
+    )
+    return comment_out(comment, viewer=request.user, accepted_id=comment.post.accepted_comment_id)
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    response={204: None},
+    auth=SIGNED_IN,
+    summary="Delete your own comment (its text is removed; a tombstone stays)",
+)
+def delete_comment(request, comment_id: int):
+    moderation.delete_own_content(actor=request.user, object_type="comment", object_id=comment_id)
+    return 204, None
 
 
 @router.post("/posts/{post_id}/vote", response=VoteOut, auth=SIGNED_IN, summary="Vote")
@@ -257,13 +321,16 @@ def list_comments(request, post_id: int, cursor: Query[str | None] = None, limit
         raise Invalid("Ask for between 1 and 200 comments at a time.", field="limit")
     post = services.get_post(post_id)
     page = paginate(
-        Comment.objects.filter(post=post).select_related("author"),
+        Comment.objects.filter(post=post).select_related("author", "hidden_by"),
         keys=[Key("created_at", descending=False), Key("id", descending=False)],
         cursor=cursor,
         limit=limit,
     )
     return {
-        "items": [comment_out(c, accepted_id=post.accepted_comment_id) for c in page.items],
+        "items": [
+            comment_out(c, viewer=request.user, accepted_id=post.accepted_comment_id)
+            for c in page.items
+        ],
         "next": page.next,
     }
 
@@ -278,7 +345,7 @@ def add_comment(request, post_id: int, payload: CommentIn):
     comment = services.add_comment(
         author=request.user, post_id=post_id, body=payload.body, parent_id=payload.parent
     )
-    return 201, comment_out(comment)
+    return 201, comment_out(comment, viewer=request.user)
 
 
 @router.post("/posts/{post_id}/follow", response={204: None}, auth=SIGNED_IN, summary="Follow")
@@ -319,7 +386,9 @@ def change_status(request, post_id: int, payload: StatusIn):
     summary="Give the official response (staff)",
 )
 def official_response(request, post_id: int, payload: ResponseIn):
-    services.set_official_response(actor=request.user, post_id=post_id, body=payload.body)
+    services.set_official_response(
+        actor=request.user, post_id=post_id, body=payload.body, reason=payload.reason
+    )
     return _detail(post_id, request.user)
 
 

@@ -42,9 +42,27 @@ class ResponseForm(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000, label="Official response"
     )
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why the change (when editing; optional)",
+        help_text="Shown in the response's public edit history.",
+    )
 
 
 class MergeForm(forms.Form):
     into = forms.IntegerField(
         min_value=1, label="Merge into post #", help_text="The number of the original post."
+    )
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000, label="Comment"
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why the change (optional)",
+        help_text="Shown in the public edit history.",
     )

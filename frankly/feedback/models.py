@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from frankly.transparency.models import Moderatable
+
 
 class Kind(models.TextChoices):
     IDEA = "idea", "Idea"
@@ -39,12 +41,20 @@ class PostQuerySet(models.QuerySet):
     def not_merged(self) -> "PostQuerySet":
         return self.filter(merged_into__isnull=True)
 
+    def listed(self) -> "PostQuerySet":
+        """What the board lists: not merged, not hidden, not deleted."""
+        return self.filter(
+            merged_into__isnull=True, hidden_by__isnull=True, deleted_at__isnull=True
+        )
+
     def with_list_data(self) -> "PostQuerySet":
         """What a list row shows, fetched in a fixed number of queries."""
         return self.select_related("author", "merged_into").prefetch_related("tags")
 
 
-class Post(models.Model):
+class Post(Moderatable):
+    TEXT_FIELDS = ("title", "body", "body_html")
+
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.IDEA)
     title = models.CharField(max_length=160)
     body = models.TextField(blank=True, max_length=20_000)
@@ -69,6 +79,8 @@ class Post(models.Model):
     accepted_comment = models.ForeignKey(
         "Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    lock_reason = models.TextField(blank=True, max_length=2_000)
 
     objects = PostQuerySet.as_manager()
 
@@ -96,6 +108,10 @@ class Post(models.Model):
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
 
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
 
 class Vote(models.Model):
     """One person's vote on one post; the unique constraint makes counts exact."""
@@ -115,7 +131,9 @@ class Vote(models.Model):
         indexes = [models.Index(fields=["post", "created_at"], name="vote_post_time")]
 
 
-class Comment(models.Model):
+class Comment(Moderatable):
+    TEXT_FIELDS = ("body", "body_html")
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments"

@@ -62,7 +62,7 @@ def list_posts(
         )
     if not 1 <= limit <= 100:
         raise Invalid("Ask for between 1 and 100 posts at a time.", field="limit")
-    posts = Post.objects.not_merged().with_list_data()
+    posts = Post.objects.listed().with_list_data()
     if kind:
         posts = posts.filter(kind=kind)
     if status:
@@ -87,7 +87,9 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
     get_post(post_id)  # validates the id and raises NotFound
     posts = (
         Post.objects.filter(pk=post_id)
-        .select_related("author", "merged_into", "official_response__author", "accepted_comment")
+        .select_related(
+            "author", "merged_into", "official_response__author", "accepted_comment", "hidden_by"
+        )
         .prefetch_related("tags", "status_changes__actor")
     )
     return with_viewer_votes(posts, viewer).get()
@@ -95,10 +97,10 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
 
 def thread(post: Post) -> list[Comment]:
     """Top-level comments, oldest first, each with ``replies`` prefetched."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    replies = Comment.objects.select_related("author", "hidden_by").order_by("created_at", "id")
     return list(
         post.comments.filter(parent__isnull=True)
-        .select_related("author")
+        .select_related("author", "hidden_by")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
     )

@@ -72,3 +72,46 @@ def filter_by_text(
             output_field=FloatField(),
         )
     )
+
+
+# SQLite rebuilds a table to alter it (a new table, copy, drop, rename), and its
+# triggers die with the old table. After every migrate we make sure the FTS triggers
+# exist, and rebuild the index if they had gone missing.
+SQLITE_TRIGGERS = {
+    "feedback_post_fts_ai": """CREATE TRIGGER IF NOT EXISTS feedback_post_fts_ai
+        AFTER INSERT ON feedback_post BEGIN
+        INSERT INTO feedback_post_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+    "feedback_post_fts_ad": """CREATE TRIGGER IF NOT EXISTS feedback_post_fts_ad
+        AFTER DELETE ON feedback_post BEGIN
+        INSERT INTO feedback_post_fts(feedback_post_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END""",
+    "feedback_post_fts_au": """CREATE TRIGGER IF NOT EXISTS feedback_post_fts_au
+        AFTER UPDATE OF title, body ON feedback_post BEGIN
+        INSERT INTO feedback_post_fts(feedback_post_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO feedback_post_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+    END""",
+}
+
+
+def ensure_search_triggers(*, using: str = "default", **kwargs) -> None:
+    from django.db import connections
+
+    db = connections[using]
+    if db.vendor != "sqlite":
+        return
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name=%s", ["feedback_post_fts"]
+        )
+        if cursor.fetchone() is None:
+            return  # migration 0002 has not run yet
+        cursor.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        if set(SQLITE_TRIGGERS) <= present:
+            return
+        for statement in SQLITE_TRIGGERS.values():
+            cursor.execute(statement)
+        cursor.execute("INSERT INTO feedback_post_fts(feedback_post_fts) VALUES ('rebuild')")

@@ -17,5 +17,6 @@ urlpatterns = [
     path("posts/<int:post_id>/merge/", views.merge, name="merge"),
     path("posts/<int:post_id>/tags/", views.set_tags, name="tags"),
     path("posts/<int:post_id>/accept/", views.accept_answer, name="accept"),
+    path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit_comment"),
     path("people/<int:user_id>/", views.profile, name="profile"),
 ]

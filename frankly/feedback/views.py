@@ -3,15 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from frankly.accounts.models import User
 from frankly.errors import FranklyError, NotFound
 from frankly.feedback import queries, services
-from frankly.feedback.forms import CommentForm, MergeForm, PostForm, ResponseForm, StatusForm
+from frankly.feedback.forms import (
+    CommentEditForm,
+    CommentForm,
+    MergeForm,
+    PostForm,
+    ResponseForm,
+    StatusForm,
+)
 from frankly.feedback.models import Comment, Kind, Status
+from frankly.transparency import tombstones
+from frankly.transparency.queries import appeal_of, rules_for_staff
 
 
 def _wants_fragment(request) -> bool:
@@ -75,9 +84,16 @@ def _post_page(request, post_id: int, *, forms: dict | None = None, status: int 
         post = queries.post_detail(post_id, viewer=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    comments = queries.thread(post)
+    tombstones.prepare(
+        [post, *comments, *(r for c in comments for r in c.replies.all())], request.user
+    )
+    viewer = request.user
     context = {
         "post": post,
-        "comments": queries.thread(post),
+        "comments": comments,
+        "rules": rules_for_staff(viewer),
+        "my_appeal": appeal_of(post, viewer),
         "is_following": queries.is_following(post, request.user),
         "comment_form": CommentForm(),
         "status_form": StatusForm(initial={"status": post.status}),
@@ -142,6 +158,7 @@ def edit_post(request, post_id: int):
                 post_id=post.pk,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
+                reason=request.POST.get("reason", "")[:300],
             )
         except FranklyError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -307,13 +324,42 @@ def profile(request, user_id: int):
     if person is None:
         raise Http404("There is no such person.")
     posts = queries.with_viewer_votes(
-        person.posts.not_merged().with_list_data().order_by("-created_at", "-id"), request.user
+        person.posts.listed().with_list_data().order_by("-created_at", "-id"), request.user
     )[:50]
     comments = (
-        Comment.objects.filter(author=person)
+        Comment.objects.filter(author=person, hidden_by__isnull=True, deleted_at__isnull=True)
         .select_related("post")
         .order_by("-created_at", "-id")[:50]
     )
     return render(
-        request, "feedback/profile.html", {"person": person, "posts": posts, "comments": comments}
+        request,
+        "feedback/profile.html",
+        {
+            "person": person,
+            "posts": posts,
+            "comments": comments,
+            "rules": rules_for_staff(request.user),
+        },
+    )
+
+
+@login_required
+def edit_comment(request, comment_id: int):
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(actor=request.user, comment_id=comment.pk, **form.cleaned_data)
+        except FranklyError as exc:
+            if exc.status in (401, 403, 404):
+                raise
+            form.add_error("body", exc.message)
+        else:
+            messages.success(request, "Your changes are saved; the old text is in the history.")
+            return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "feedback/comment_form.html",
+        {"form": form, "comment": comment},
+        status=400 if form.errors else 200,
     )

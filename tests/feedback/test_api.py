@@ -29,12 +29,13 @@ from tests.conftest import make_post, make_tag, make_user
 POST_FIELDS = {
     "id", "url", "kind", "title", "body", "body_html", "status", "tags", "author",
     "vote_count", "comment_count", "has_voted", "created_at", "edited_at",
-    "last_activity_at", "merged_into", "accepted_comment",
+    "last_activity_at", "merged_into", "accepted_comment", "is_locked", "lock_reason",
+    "tombstone",
 }  # fmt: skip
 POST_DETAIL_FIELDS = POST_FIELDS | {"is_following", "official_response"}
 COMMENT_FIELDS = {
     "id", "post", "parent", "author", "body", "body_html", "created_at", "edited_at",
-    "is_accepted_answer",
+    "is_accepted_answer", "tombstone",
 }  # fmt: skip
 MOVING_TIMES = {"created_at", "last_activity_at"}  # compared separately, to the millisecond
 NOT_FOUND_IDS = ["987654321", "99999999999999999999", "0", "-1"]
@@ -145,6 +146,9 @@ def test_listing_posts_returns_items_with_exactly_the_documented_fields(board, a
         "edited_at": None,
         "merged_into": None,
         "accepted_comment": None,
+        "is_locked": False,
+        "lock_reason": "",
+        "tombstone": None,
     }
     assert close_in_time(item["created_at"], post.created_at)
     assert close_in_time(item["last_activity_at"], post.last_activity_at)
@@ -427,6 +431,9 @@ def test_creating_a_post_returns_201_with_the_full_post(customer, billing, api_c
         "edited_at": None,
         "merged_into": None,
         "accepted_comment": None,
+        "is_locked": False,
+        "lock_reason": "",
+        "tombstone": None,
         "is_following": True,
         "official_response": None,
     }
@@ -687,6 +694,7 @@ def test_commenting_returns_201_with_the_comment(post, other_customer, api_clien
         "body_html": "<p>Me too, <em>please</em></p>\n",
         "edited_at": None,
         "is_accepted_answer": False,
+        "tombstone": None,
     }
     assert close_in_time(body["created_at"], comment.created_at)
     post.refresh_from_db()
@@ -1216,7 +1224,7 @@ def test_the_openapi_schema_lists_every_endpoint(db):
     paths = {path: set(methods) for path, methods in schema["paths"].items()}
     assert paths == {
         "/api/v1/posts": {"get", "post"},
-        "/api/v1/posts/{post_id}": {"get", "patch"},
+        "/api/v1/posts/{post_id}": {"get", "patch", "delete"},
         "/api/v1/posts/{post_id}/vote": {"post", "delete"},
         "/api/v1/posts/{post_id}/comments": {"get", "post"},
         "/api/v1/posts/{post_id}/follow": {"post", "delete"},
@@ -1225,6 +1233,26 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/posts/{post_id}/merge": {"post"},
         "/api/v1/tags": {"get"},
         "/api/v1/me": {"get"},
+        "/api/v1/comments/{comment_id}": {"patch", "delete"},
+        "/api/v1/ledger/entries": {"get"},
+        "/api/v1/ledger/checkpoint": {"get"},
+        "/api/v1/ledger/key": {"get"},
+        "/api/v1/revisions": {"get"},
+        "/api/v1/moderation": {"get"},
+        "/api/v1/moderation/hide": {"post"},
+        "/api/v1/moderation/unhide": {"post"},
+        "/api/v1/moderation/lock": {"post"},
+        "/api/v1/moderation/ban": {"post"},
+        "/api/v1/moderation/appeals": {"get", "post"},
+        "/api/v1/moderation/appeals/{appeal_id}/decision": {"post"},
+        "/api/v1/rules": {"get", "post"},
+        "/api/v1/rules/{rule_id}": {"patch"},
+        "/api/v1/status": {"get"},
+        "/api/v1/components": {"get", "post"},
+        "/api/v1/incidents": {"get", "post"},
+        "/api/v1/incidents/{incident_id}": {"get"},
+        "/api/v1/incidents/{incident_id}/updates": {"post"},
+        "/api/v1/maintenances": {"post"},
     }
     assert "MergeIn" in schema["components"]["schemas"]
     assert set(schema["components"]["schemas"]["MergeIn"]["properties"]) == {"into"}

@@ -1,0 +1,117 @@
+"""Writing posts: create, edit (with public history), follow."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from frankly.access import require_signed_in
+from frankly.errors import Conflict, Invalid, NotAllowed
+from frankly.feedback import trending
+from frankly.feedback.models import Follow, Kind, Post
+from frankly.feedback.services.checks import (
+    clean_body,
+    clean_title,
+    follow,
+    get_post,
+    resolve_tags,
+)
+from frankly.markdown import render_markdown
+from frankly.transparency.revisions import record_revision
+from frankly.validation import full_clean_or_invalid
+
+
+@transaction.atomic
+def create_post(*, author, kind: str, title: str, body: str = "", tags: Iterable[str] = ()) -> Post:
+    """Publish a post; its author follows it from then on."""
+    require_signed_in(author)
+    if kind not in Kind.values:
+        raise Invalid(
+            f"'{kind}' is not a kind of post. Choose one of: {', '.join(Kind.values)}.",
+            field="kind",
+        )
+    title = clean_title(title)
+    body = clean_body(body, limit=20_000, required=False, what="description")
+    tag_objects = resolve_tags(tags)
+    now = timezone.now()
+    post = Post(
+        kind=kind,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
+        author=author,
+        author_was_staff=author.is_staff,
+        created_at=now,
+        last_activity_at=now,
+        trending=trending.initial(now),
+    )
+    full_clean_or_invalid(post, exclude=["author", "merged_into", "accepted_comment", "hidden_by"])
+    post.save()
+    if tag_objects:
+        post.tags.set(tag_objects)
+    follow(author, post)
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    *,
+    actor,
+    post_id: int,
+    title: str | None = None,
+    body: str | None = None,
+    tags: Iterable[str] | None = None,
+    reason: str = "",
+) -> Post:
+    """Change a post's text (its author or staff), keeping the old text in its public
+    history, or its tags (staff)."""
+    require_signed_in(actor)
+    post = get_post(post_id, for_update=True)
+    is_author = post.author_id == actor.pk
+    if (title is not None or body is not None) and not (is_author or actor.is_staff):
+        raise NotAllowed("Only the author or staff can edit this post.")
+    if tags is not None and not actor.is_staff:
+        raise NotAllowed("Only staff can change a post's tags.")
+    if post.is_deleted:
+        raise Conflict("Its author deleted this post; it cannot be edited.")
+    old = {"title": post.title, "body": post.body}
+    changed = []
+    if title is not None:
+        title = clean_title(title)
+        if title != post.title:
+            post.title = title
+            changed.append("title")
+    if body is not None:
+        body = clean_body(body, limit=20_000, required=False, what="description")
+        if body != post.body:
+            post.body = body
+            post.body_html = render_markdown(body)
+            changed += ["body", "body_html"]
+    if changed:
+        post.edited_at = timezone.now()
+        post.save(update_fields=[*changed, "edited_at"])
+        record_revision(
+            object_type="post",
+            object_id=post.pk,
+            editor=actor,
+            old=old,
+            new={"title": post.title, "body": post.body},
+            reason=reason,
+        )
+    if tags is not None:
+        post.tags.set(resolve_tags(tags))
+    return post
+
+
+@transaction.atomic
+def follow_post(*, user, post_id: int) -> None:
+    """Follow a post to hear about its changes."""
+    require_signed_in(user)
+    follow(user, get_post(post_id))
+
+
+@transaction.atomic
+def unfollow_post(*, user, post_id: int) -> None:
+    """Stop following a post."""
+    require_signed_in(user)
+    Follow.objects.filter(user=user, post=get_post(post_id)).delete()

@@ -1,0 +1,253 @@
+"""Status API: public reads (cached like the page), staff-only writes."""
+
+from datetime import datetime
+
+from ninja import Field, Router, Schema
+
+from frankly.access import require_staff
+from frankly.accounts.auth import ANYONE, SIGNED_IN
+from frankly.incidents import caching, queries, services
+from frankly.incidents.models import (
+    ComponentStatus,
+    Impact,
+    Incident,
+    IncidentState,
+    MaintenanceState,
+)
+from frankly.schemas import RequestBody
+
+router = Router(tags=["status"])
+
+
+class ComponentOut(Schema):
+    id: int
+    name: str
+    group: str | None
+    status: ComponentStatus
+    description: str
+
+
+class UpdateOut(Schema):
+    id: int
+    state: IncidentState
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class IncidentOut(Schema):
+    id: int
+    title: str
+    impact: Impact
+    state: IncidentState
+    url: str
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None = None
+    components: list[int]
+    updates: list[UpdateOut] = []
+
+
+class MaintenanceOut(Schema):
+    id: int
+    title: str
+    state: MaintenanceState
+    starts_at: datetime
+    ends_at: datetime
+    components: list[int]
+
+
+class ComponentIn(RequestBody):
+    name: str = Field(max_length=1000)
+    description: str = Field("", max_length=10_000)
+    group: str = Field("", max_length=1000)
+    position: int = Field(0, ge=0, le=100_000)
+
+
+class IncidentIn(RequestBody):
+    title: str = Field(max_length=1000)
+    impact: Impact = Impact.MINOR
+    state: IncidentState = IncidentState.INVESTIGATING
+    body: str = Field(max_length=100_000, description="The first update")
+    components: list[int] = Field(default_factory=list, max_length=500)
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict, description='e.g. {"3": "major_outage"}'
+    )
+
+
+class UpdateIn(RequestBody):
+    state: IncidentState
+    body: str = Field(max_length=100_000)
+    component_statuses: dict[str, ComponentStatus] = Field(default_factory=dict)
+
+
+class MaintenanceIn(RequestBody):
+    title: str = Field(max_length=1000)
+    description: str = Field("", max_length=100_000)
+    starts_at: datetime
+    ends_at: datetime
+    components: list[int] = Field(max_length=500)
+
+
+def _incident_out(incident: Incident, *, with_updates: bool = True) -> dict:
+    return {
+        "id": incident.pk,
+        "title": incident.title,
+        "impact": incident.impact,
+        "state": incident.state,
+        "url": incident.get_absolute_url(),
+        "created_at": incident.created_at,
+        "updated_at": incident.updated_at,
+        "resolved_at": incident.resolved_at,
+        "components": [c.pk for c in incident.components.all()],
+        "updates": [
+            {
+                "id": u.pk,
+                "state": u.state,
+                "body": u.body,
+                "created_at": u.created_at,
+                "edited_at": u.edited_at,
+            }
+            for u in incident.updates.all()
+        ]
+        if with_updates
+        else [],
+    }
+
+
+@router.get(
+    "/status",
+    auth=ANYONE,
+    summary="Overall status, components, active incidents",
+    description="Cached per status change; answers 304 to a matching If-None-Match.",
+)
+def status(request):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    services.advance_maintenance()
+    return caching.cached_response(
+        request,
+        name="api",
+        content_type="application/json",
+        render=lambda: json.dumps(queries.summary(), cls=DjangoJSONEncoder),
+    )
+
+
+@router.get("/components", response=list[ComponentOut], auth=ANYONE, summary="Components")
+def list_components(request):
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "group": c.group.name if c.group else None,
+            "status": c.status,
+            "description": c.description,
+        }
+        for c in queries.components()
+    ]
+
+
+@router.post(
+    "/components", response={201: ComponentOut}, auth=SIGNED_IN, summary="Add a component (staff)"
+)
+def create_component(request, payload: ComponentIn):
+    component = services.create_component(
+        actor=request.user,
+        name=payload.name,
+        description=payload.description,
+        group=payload.group,
+        position=payload.position,
+    )
+    return 201, {
+        "id": component.pk,
+        "name": component.name,
+        "group": component.group.name if component.group else None,
+        "status": component.status,
+        "description": component.description,
+    }
+
+
+@router.get(
+    "/incidents",
+    response=list[IncidentOut],
+    auth=ANYONE,
+    summary="Incidents, newest first (the last 100)",
+)
+def list_incidents(request):
+    incidents = Incident.objects.prefetch_related("components", "updates")[:100]
+    return [_incident_out(i) for i in incidents]
+
+
+@router.get(
+    "/incidents/{incident_id}",
+    response=IncidentOut,
+    auth=ANYONE,
+    summary="One incident with its updates",
+)
+def get_incident(request, incident_id: int):
+    return _incident_out(services.get_incident(incident_id))
+
+
+@router.post(
+    "/incidents",
+    response={201: IncidentOut},
+    auth=SIGNED_IN,
+    summary="Open an incident with its first update (staff)",
+)
+def open_incident(request, payload: IncidentIn):
+    incident = services.open_incident(
+        actor=request.user,
+        title=payload.title,
+        impact=payload.impact,
+        body=payload.body,
+        state=payload.state,
+        components=payload.components,
+        component_statuses=payload.component_statuses,
+    )
+    return 201, _incident_out(incident)
+
+
+@router.post(
+    "/incidents/{incident_id}/updates",
+    response={201: IncidentOut},
+    auth=SIGNED_IN,
+    summary="Post an update, changing component statuses in the same step (staff)",
+)
+def post_update(request, incident_id: int, payload: UpdateIn):
+    update = services.post_incident_update(
+        actor=request.user,
+        incident_id=incident_id,
+        state=payload.state,
+        body=payload.body,
+        component_statuses=payload.component_statuses,
+    )
+    return 201, _incident_out(update.incident)
+
+
+@router.post(
+    "/maintenances",
+    response={201: MaintenanceOut},
+    auth=SIGNED_IN,
+    summary="Schedule maintenance (staff)",
+)
+def schedule(request, payload: MaintenanceIn):
+    require_staff(request.user)
+    maintenance = services.schedule_maintenance(
+        actor=request.user,
+        title=payload.title,
+        description=payload.description,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        components=payload.components,
+    )
+    maintenance.refresh_from_db()
+    return 201, {
+        "id": maintenance.pk,
+        "title": maintenance.title,
+        "state": maintenance.state,
+        "starts_at": maintenance.starts_at,
+        "ends_at": maintenance.ends_at,
+        "components": [c.pk for c in maintenance.components.all()],
+    }

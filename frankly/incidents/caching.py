@@ -1,0 +1,84 @@
+"""Serving the status page to everyone at once during an outage.
+
+A single StatusVersion row is bumped in the transaction of every status write.
+Each request reads it (one indexed query): the version names the cached render,
+the ETag, and Last-Modified. So every app server, sharing only the database,
+serves a fresh page right after a write, and a CDN may keep a copy for 10 s.
+"""
+
+import hashlib
+from datetime import UTC, datetime
+
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe
+
+from frankly.incidents.models import StatusVersion
+
+CACHE_CONTROL = "public, max-age=10, stale-while-revalidate=30"
+CACHE_SECONDS = 3600
+
+
+def bump_status_version() -> None:
+    now = timezone.now()
+    if not StatusVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+        StatusVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+
+
+def current_version() -> tuple[int, datetime]:
+    row = StatusVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return row if row else (0, datetime(2000, 1, 1, tzinfo=UTC))
+
+
+def cached_response(
+    request,
+    *,
+    name: str,
+    render,
+    content_type: str = "text/html",
+    public: bool = True,
+    extra_key: str = "",
+) -> HttpResponse:
+    """Answer with ``render()`` for the current status version, cached per version.
+
+    ``render`` returns the body (str or bytes). Public responses carry an ETag,
+    Last-Modified and Cache-Control for a CDN, and answer 304 when they match.
+    """
+    version, changed_at = current_version()
+    key = f"status:{name}:{version}:{extra_key}"
+    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    if public:
+        if _not_modified(request, etag, changed_at):
+            response = HttpResponseNotModified()
+            _headers(response, etag, changed_at)
+            return response
+        body = cache.get(key)
+        if body is None:
+            body = render()
+            cache.set(key, body, CACHE_SECONDS)
+    else:
+        body = render()
+    response = HttpResponse(body, content_type=content_type)
+    if public:
+        _headers(response, etag, changed_at)
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _headers(response: HttpResponse, etag: str, changed_at: datetime) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(changed_at.timestamp())
+    response["Cache-Control"] = CACHE_CONTROL
+    response["Vary"] = "Cookie, Accept-Encoding"
+
+
+def _not_modified(request, etag: str, changed_at: datetime) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return etag in tags or "*" in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and int(changed_at.timestamp()) <= since

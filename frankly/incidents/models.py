@@ -1,0 +1,268 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from frankly.transparency.models import Moderatable
+
+
+class ComponentStatus(models.TextChoices):
+    """Ordered from best to worst: the order is used to find a day's worst status."""
+
+    OPERATIONAL = "operational", "Operational"
+    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
+    DEGRADED = "degraded_performance", "Degraded performance"
+    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
+    MAJOR_OUTAGE = "major_outage", "Major outage"
+
+
+SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus.values)}
+
+
+class Impact(models.TextChoices):
+    NONE = "none", "None"
+    MINOR = "minor", "Minor"
+    MAJOR = "major", "Major"
+    CRITICAL = "critical", "Critical"
+
+
+class IncidentState(models.TextChoices):
+    INVESTIGATING = "investigating", "Investigating"
+    IDENTIFIED = "identified", "Identified"
+    MONITORING = "monitoring", "Monitoring"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ComponentGroup(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Component(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    group = models.ForeignKey(
+        ComponentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
+    )
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=24, choices=ComponentStatus.choices, default=ComponentStatus.OPERATIONAL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComponentStatusChange(models.Model):
+    """From ``started_at`` on, the component had ``status`` (until the next change).
+
+    The uptime history is computed from these intervals.
+    """
+
+    component = models.ForeignKey(
+        Component, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(max_length=24, choices=ComponentStatus.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    incident = models.ForeignKey(
+        "Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    update = models.ForeignKey(
+        "IncidentUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="status_changes",
+    )
+    maintenance = models.ForeignKey(
+        "Maintenance", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["component", "started_at"], name="component_history")]
+
+
+class Incident(models.Model):
+    title = models.CharField(max_length=160)
+    impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.MINOR)
+    state = models.CharField(
+        max_length=16, choices=IncidentState.choices, default=IncidentState.INVESTIGATING
+    )
+    components = models.ManyToManyField(Component, blank=True, related_name="incidents")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    affected_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="incident_state")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:incident", args=[self.pk])
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.state == IncidentState.RESOLVED
+
+
+class IncidentUpdate(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
+    state = models.CharField(max_length=16, choices=IncidentState.choices)
+    body = models.TextField(max_length=10_000)
+    body_html = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # What the update set, e.g. {"12": "major_outage"}: shown with the update.
+    component_statuses = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.incident.get_absolute_url()}#update-{self.pk}"
+
+
+class Postmortem(models.Model):
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="postmortem")
+    what_happened = models.TextField(max_length=20_000)
+    impact = models.TextField(max_length=10_000)
+    root_cause = models.TextField(max_length=10_000)
+    changes = models.TextField(max_length=10_000, help_text="What we will change, with dates.")
+    body_html = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.incident.get_absolute_url()}#postmortem"
+
+
+class MaintenanceState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Maintenance(models.Model):
+    title = models.CharField(max_length=160)
+    description = models.TextField(max_length=10_000, blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    components = models.ManyToManyField(Component, related_name="maintenances")
+    state = models.CharField(
+        max_length=12, choices=MaintenanceState.choices, default=MaintenanceState.SCHEDULED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="maintenance_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "starts_at"], name="maintenance_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('incidents:status')}#maintenance-{self.pk}"
+
+
+class IncidentComment(Moderatable):
+    """Customers answer back on incidents; moderation follows the public rules."""
+
+    TEXT_FIELDS = ("body", "body_html")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_was_staff = models.BooleanField(default=False)
+    body = models.TextField(max_length=10_000)
+    body_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.incident.get_absolute_url()}#comment-{self.pk}"
+
+
+class AffectedReport(models.Model):
+    """One person saying "this affects me too"; the count measures reach."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "user"], name="one_report_per_person")
+        ]
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class StatusSubscription(models.Model):
+    """Email subscription to the status page, confirmed by a link (double opt-in)."""
+
+    email = models.EmailField()
+    all_components = models.BooleanField(default=True)
+    components = models.ManyToManyField(Component, blank=True, related_name="subscriptions")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email"], name="one_subscription_per_email")]
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class StatusVersion(models.Model):
+    """One row: bumped in the transaction of every status write. Every app server
+    reads it to know whether its cached status page is still current."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,88 @@
+"""Email subscriptions to the status page: double opt-in, one-click unsubscribe."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from frankly.errors import Invalid, NotFound
+from frankly.incidents.models import StatusSubscription
+from frankly.incidents.services import _components
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(subscription: StatusSubscription) -> str:
+    return _absolute(reverse("incidents:unsubscribe", args=[subscription.token]))
+
+
+def subscription_headers(subscription: StatusSubscription) -> dict:
+    """RFC 8058 one-click unsubscribe headers for every status mail."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(subscription)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+@transaction.atomic
+def subscribe(*, email: str, component_ids=()) -> StatusSubscription:
+    """Ask for status mail; nothing is sent but the confirmation until it is confirmed."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise Invalid("That is not an email address we can write to.", field="email") from exc
+    components = _components(component_ids)
+    subscription, _ = StatusSubscription.objects.get_or_create(email=email)
+    subscription.all_components = not components
+    subscription.unsubscribed_at = None
+    subscription.save()
+    subscription.components.set(components)
+    if subscription.confirmed_at is None:
+        transaction.on_commit(lambda: send_confirmation(subscription))
+    return subscription
+
+
+def send_confirmation(subscription: StatusSubscription) -> None:
+    link = _absolute(reverse("incidents:confirm", args=[subscription.token]))
+    EmailMessage(
+        subject=f"[{settings.SITE_NAME}] Confirm your status updates",
+        body=(
+            f"Someone, probably you, asked to get {settings.SITE_NAME} status updates at this "
+            f"address.\n\nConfirm here:\n{link}\n\nIf it was not you, ignore this mail: "
+            "without the confirmation we send nothing more.\n"
+        ),
+        to=[subscription.email],
+        headers=subscription_headers(subscription),
+    ).send()
+
+
+def by_token(token: str) -> StatusSubscription:
+    found = StatusSubscription.objects.filter(token=token).first() if token else None
+    if found is None:
+        raise NotFound("This link is not valid (any more). Subscribe again on the status page.")
+    return found
+
+
+@transaction.atomic
+def confirm(*, token: str) -> StatusSubscription:
+    subscription = by_token(token)
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+    subscription.unsubscribed_at = None
+    subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> StatusSubscription:
+    subscription = by_token(token)
+    if subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+    return subscription

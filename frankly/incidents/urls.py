@@ -1,0 +1,27 @@
+from django.urls import path
+
+from frankly.incidents import views
+from frankly.incidents.feeds import StatusFeed
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.status_page, name="status"),
+    path("history/", views.status_history, name="history"),
+    path("feed.atom", StatusFeed(), name="feed"),
+    path("embed.js", views.embed_js, name="embed_js"),
+    path("badge/", views.badge, name="badge"),
+    path("incidents/<int:incident_id>/", views.incident_page, name="incident"),
+    path("incidents/<int:incident_id>/updates/", views.post_update, name="post_update"),
+    path("incidents/<int:incident_id>/postmortem/", views.postmortem, name="postmortem"),
+    path("incidents/<int:incident_id>/comment/", views.comment, name="comment"),
+    path("incidents/<int:incident_id>/affected/", views.affected, name="affected"),
+    path("incidents/new/", views.open_incident, name="open_incident"),
+    path("maintenance/new/", views.schedule, name="schedule"),
+    path("components/new/", views.add_component, name="add_component"),
+    path(
+        "components/<int:component_id>/status/", views.set_component_status, name="component_status"
+    ),
+    path("subscribe/", views.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

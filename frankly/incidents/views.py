@@ -1,0 +1,349 @@
+"""The status page, incident pages, history, subscriptions and the embeddable widget."""
+
+import json
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from frankly.errors import FranklyError, NotFound
+from frankly.incidents import caching, queries, services, subscriptions, uptime
+from frankly.incidents.models import (
+    Component,
+    ComponentStatus,
+    Impact,
+    IncidentState,
+)
+from frankly.transparency import tombstones
+from frankly.transparency.queries import rules_for_staff
+
+
+def _status_context(request) -> dict:
+    component_list = queries.components()
+    histories = uptime.histories(component_list)
+    return {
+        "banner": queries.overall(component_list),
+        "groups": queries.grouped(component_list),
+        "histories": {h.component.pk: h for h in histories},
+        "incidents": queries.active_incidents(),
+        "maintenance": queries.maintenance_now_and_next(),
+        "recent": queries.recent_incidents(5),
+        "statuses": ComponentStatus.choices,
+        "impacts": Impact.choices,
+        "states": IncidentState.choices,
+        "component_list": component_list,
+    }
+
+
+def _today() -> str:
+    return datetime.now(tz=UTC).date().isoformat()
+
+
+@require_GET
+def status_page(request):
+    services.advance_maintenance()
+    # Only anonymous visitors with no pending message share the cached page (it must
+    # hold nothing personal: no CSRF token, no "you have signed out").
+    shared = not request.user.is_authenticated and not len(messages.get_messages(request))
+    return caching.cached_response(
+        request,
+        name="page",
+        public=shared,
+        extra_key=_today(),
+        render=lambda: render_to_string(
+            "incidents/status.html", _status_context(request), request=request
+        ),
+    )
+
+
+@require_GET
+def status_history(request):
+    return render(request, "incidents/history.html", {"months": queries.incidents_by_month()})
+
+
+@require_GET
+def incident_page(request, incident_id: int):
+    try:
+        incident = services.get_incident(incident_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    comments = list(incident.comments.select_related("author", "hidden_by"))
+    tombstones.prepare(comments, request.user)
+    is_affected = (
+        request.user.is_authenticated and incident.reports.filter(user=request.user).exists()
+    )
+    return render(
+        request,
+        "incidents/incident.html",
+        {
+            "incident": incident,
+            "updates": incident.updates.select_related("author"),
+            "comments": comments,
+            "postmortem": getattr(incident, "postmortem", None),
+            "is_affected": is_affected,
+            "states": IncidentState.choices,
+            "statuses": ComponentStatus.choices,
+            "component_list": queries.components(),
+            "rules": rules_for_staff(request.user),
+        },
+    )
+
+
+def _form_action(request, action, *, done: str, back: str):
+    try:
+        result = action()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except FranklyError as exc:
+        if exc.status in (401, 403):
+            raise
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, done)
+    target = result.get_absolute_url() if hasattr(result, "get_absolute_url") else back
+    return redirect(target)
+
+
+def _statuses_from(post) -> dict:
+    """{component id: status} from form fields named status-<id> (blank = unchanged)."""
+    return {
+        key.removeprefix("status-"): value
+        for key, value in post.items()
+        if key.startswith("status-") and value
+    }
+
+
+@login_required
+@require_POST
+def open_incident(request):
+    return _form_action(
+        request,
+        lambda: services.open_incident(
+            actor=request.user,
+            title=request.POST.get("title", ""),
+            impact=request.POST.get("impact", ""),
+            body=request.POST.get("body", ""),
+            state=request.POST.get("state", IncidentState.INVESTIGATING),
+            components=request.POST.getlist("components"),
+            component_statuses=_statuses_from(request.POST),
+        ),
+        done="Incident opened and published.",
+        back=reverse("incidents:status"),
+    )
+
+
+@login_required
+@require_POST
+def post_update(request, incident_id: int):
+    back = reverse("incidents:incident", args=[incident_id])
+    return _form_action(
+        request,
+        lambda: (
+            services.post_incident_update(
+                actor=request.user,
+                incident_id=incident_id,
+                state=request.POST.get("state", ""),
+                body=request.POST.get("body", ""),
+                component_statuses=_statuses_from(request.POST),
+            ).incident
+        ),
+        done="Update published.",
+        back=back,
+    )
+
+
+@login_required
+@require_POST
+def postmortem(request, incident_id: int):
+    back = reverse("incidents:incident", args=[incident_id])
+    return _form_action(
+        request,
+        lambda: (
+            services.publish_postmortem(
+                actor=request.user,
+                incident_id=incident_id,
+                what_happened=request.POST.get("what_happened", ""),
+                impact=request.POST.get("impact", ""),
+                root_cause=request.POST.get("root_cause", ""),
+                changes=request.POST.get("changes", ""),
+                reason=request.POST.get("reason", ""),
+            ).incident
+        ),
+        done="Postmortem published.",
+        back=back,
+    )
+
+
+@login_required
+@require_POST
+def comment(request, incident_id: int):
+    back = reverse("incidents:incident", args=[incident_id])
+    return _form_action(
+        request,
+        lambda: services.add_incident_comment(
+            author=request.user,
+            incident_id=incident_id,
+            body=request.POST.get("body", ""),
+        ),
+        done="Comment posted.",
+        back=back,
+    )
+
+
+@login_required
+@require_POST
+def affected(request, incident_id: int):
+    back = reverse("incidents:incident", args=[incident_id])
+    return _form_action(
+        request,
+        lambda: services.report_affected(
+            user=request.user,
+            incident_id=incident_id,
+            affected=request.POST.get("affected") != "0",
+        ),
+        done="Thanks: staff see how many people this affects.",
+        back=back,
+    )
+
+
+@login_required
+@require_POST
+def schedule(request):
+    def parse(name):
+        raw = request.POST.get(name, "")
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            return raw
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    return _form_action(
+        request,
+        lambda: services.schedule_maintenance(
+            actor=request.user,
+            title=request.POST.get("title", ""),
+            description=request.POST.get("description", ""),
+            starts_at=parse("starts_at"),
+            ends_at=parse("ends_at"),
+            components=request.POST.getlist("components"),
+        ),
+        done="Maintenance scheduled.",
+        back=reverse("incidents:status"),
+    )
+
+
+@login_required
+@require_POST
+def add_component(request):
+    return _form_action(
+        request,
+        lambda: services.create_component(
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", ""),
+            group=request.POST.get("group", ""),
+        ),
+        done="Component added.",
+        back=reverse("incidents:status"),
+    )
+
+
+@login_required
+@require_POST
+def set_component_status(request, component_id: int):
+    return _form_action(
+        request,
+        lambda: services.change_component_status(
+            actor=request.user,
+            component_id=component_id,
+            status=request.POST.get("status", ""),
+        ),
+        done="Status changed.",
+        back=reverse("incidents:status"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    if request.method == "POST":
+        try:
+            subscriptions.subscribe(
+                email=request.POST.get("email", ""),
+                component_ids=request.POST.getlist("components"),
+            )
+        except FranklyError as exc:
+            return render(
+                request,
+                "incidents/subscribe.html",
+                {"error": exc.message, "component_list": queries.components()},
+                status=400,
+            )
+        return render(request, "incidents/subscribe_sent.html")
+    return render(request, "incidents/subscribe.html", {"component_list": queries.components()})
+
+
+@require_GET
+def confirm(request, token: str):
+    try:
+        subscriptions.confirm(token=token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "incidents/subscription_done.html", {"confirmed": True})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST here without a session or form
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    try:
+        if request.method == "POST":
+            subscriptions.unsubscribe(token=token)
+            return render(request, "incidents/subscription_done.html", {"unsubscribed": True})
+        subscriptions.by_token(token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "incidents/unsubscribe.html", {"token": token})
+
+
+@require_GET
+def embed_js(request):
+    return caching.cached_response(
+        request,
+        name="embed.js",
+        content_type="application/javascript",
+        render=lambda: render_to_string(
+            "incidents/embed.js",
+            {
+                "summary_json": json.dumps(_badge_data(request), cls=DjangoJSONEncoder),
+            },
+        ),
+    )
+
+
+def _badge_data(request) -> dict:
+    banner = queries.overall(list(Component.objects.all()))
+    # SITE_URL, not the request's Host: the result is cached and shared.
+    return {
+        "status": banner["status"],
+        "text": banner["text"],
+        "url": f"{settings.SITE_URL}{reverse('incidents:status')}",
+    }
+
+
+@xframe_options_exempt
+@require_GET
+def badge(request):
+    services.advance_maintenance()
+    return caching.cached_response(
+        request,
+        name="badge",
+        render=lambda: render_to_string("incidents/badge.html", _badge_data(request)),
+    )

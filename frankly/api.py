@@ -9,6 +9,8 @@ from frankly.accounts.api import router as accounts_router
 from frankly.errors import FranklyError
 from frankly.feedback.api import router as feedback_router
 from frankly.incidents.api import router as incidents_router
+from frankly.notify.api import router as notify_router
+from frankly.roadmap.api import router as roadmap_router
 from frankly.transparency.api import router as transparency_router
 
 api = NinjaAPI(
@@ -26,6 +28,8 @@ api.add_router("", feedback_router)
 api.add_router("", accounts_router)
 api.add_router("", transparency_router)
 api.add_router("", incidents_router)
+api.add_router("", roadmap_router)
+api.add_router("", notify_router)
 
 
 @api.exception_handler(FranklyError)

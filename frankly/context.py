@@ -8,3 +8,13 @@ def site(request):
         "site_name": settings.SITE_NAME,
         "viewer_is_staff": bool(user and user.is_authenticated and user.is_staff),
     }
+
+
+def notifications(request):
+    """The unread count in the header (one indexed count query for signed-in people)."""
+    from frankly.notify.services import unread_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user)}

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "frankly.feedback",
     "frankly.transparency",
     "frankly.incidents",
+    "frankly.roadmap",
+    "frankly.notify",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frankly.context.site",
+                "frankly.context.notifications",
             ],
         },
     },
@@ -154,6 +159,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Frankly <frankly@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP server may stay silent before a send fails and is retried later;
+# without a limit one silent server would hang a worker for good.
+EMAIL_TIMEOUT = env.float("FRANKLY_EMAIL_TIMEOUT", default=20.0)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -188,6 +196,19 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Background jobs (mail, webhooks, notification fan-out, digests): django-tasks with
+# its database queue, run by `frankly worker` (`frankly serve` starts one too).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("FRANKLY_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+    }
+}
+DIGEST_HOUR = env.int("FRANKLY_DIGEST_HOUR", default=7)  # UTC hour of the daily digest
+# Webhook URLs that resolve to loopback or private addresses are refused unless this
+# is on (for tests, or a receiver on your own network).
+WEBHOOKS_ALLOW_PRIVATE = env.bool("FRANKLY_WEBHOOKS_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT = env.float("FRANKLY_WEBHOOK_TIMEOUT", default=10.0)
 
 # The public moderation log names the moderator's role; set this to name the person.
 MODLOG_SHOWS_NAMES = env.bool("FRANKLY_MODLOG_SHOWS_NAMES", default=False)

@@ -17,5 +17,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),
+    path("notifications/", include("frankly.notify.urls")),
+    path("", include("frankly.roadmap.urls")),
     path("", include("frankly.feedback.urls")),
 ]

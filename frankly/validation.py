@@ -16,6 +16,16 @@ def full_clean_or_invalid(instance, *, exclude=None) -> None:
         raise Invalid(" ".join(exc.messages)) from exc
 
 
+def refuse_nul(text: str, *, field: str, what: str) -> None:
+    # Django's form fields refuse NUL; the API does not use forms, and PostgreSQL
+    # cannot store NUL in text, so the rule lives here for every caller.
+    if "\x00" in text:
+        raise Invalid(
+            f"The {what} contains a NUL character (\\0), which cannot be stored. Remove it.",
+            field=field,
+        )
+
+
 MAX_ID = 2**63 - 1
 
 

@@ -56,6 +56,13 @@ def _static_files_without_collectstatic(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.WHITENOISE_USE_FINDERS = True
+    # Argon2 would spend most of the suite's time hashing the personas' passwords;
+    # test_accounts checks that production hashes with Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    # Background tasks run inline when enqueued (after the transaction commits), so
+    # tests see their effects; the worker's database queue has tests of its own.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
@@ -130,10 +137,17 @@ def api_client(db):
 
 
 class _Inbox:
-    """Collects what a real SMTP server (aiosmtpd) receives."""
+    """Collects what a real SMTP server (aiosmtpd) receives. ``stop()`` takes the
+    server down, as a mail outage would."""
 
     def __init__(self):
         self.messages = []
+        self.controller = None
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         import email
@@ -155,8 +169,8 @@ def smtp_server(settings):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    inbox.controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    inbox.controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -164,7 +178,7 @@ def smtp_server(settings):
     try:
         yield inbox
     finally:
-        controller.stop()
+        inbox.stop()
 
 
 def _is_transactional(request) -> bool:

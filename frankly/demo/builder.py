@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from frankly.accounts.models import User
 from frankly.accounts.services import create_staff
+from frankly.demo.changelog import build_changelog_demo
 from frankly.demo.content import (
     CUSTOMERS,
     DAYS,
@@ -72,6 +73,9 @@ class DemoBuilder:
             self._play(seed)
         self._finish_posts()
         self._moderate()
+        build_changelog_demo(
+            staff=self.people["dana"], customers=[self.people[key] for key in sorted(CUSTOMERS)]
+        )
         build_status_demo(
             staff=self.people["dana"],
             customers=[self.people[key] for key in sorted(CUSTOMERS)[:6]],

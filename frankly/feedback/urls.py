@@ -1,13 +1,16 @@
 from django.urls import path
 
 from frankly.feedback import views
+from frankly.feedback.feeds import PostActivityFeed, PostsFeed
 
 app_name = "feedback"
 urlpatterns = [
     path("", views.board, name="board"),
     path("search/", views.search, name="search"),
+    path("feeds/posts.atom", PostsFeed(), name="posts_feed"),
     path("posts/new/", views.new_post, name="new_post"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
+    path("posts/<int:post_id>/feed.atom", PostActivityFeed(), name="post_feed"),
     path("posts/<int:post_id>/edit/", views.edit_post, name="edit_post"),
     path("posts/<int:post_id>/vote/", views.vote, name="vote"),
     path("posts/<int:post_id>/comment/", views.comment, name="comment"),

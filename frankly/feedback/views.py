@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from frankly.accounts.models import User
-from frankly.errors import FranklyError, NotFound
-from frankly.feedback import queries, services
+from frankly.errors import FranklyError, NotAllowed, NotFound
+from frankly.feedback import feeds, queries, services
 from frankly.feedback.forms import (
     CommentEditForm,
     CommentForm,
@@ -41,6 +41,13 @@ def _flash_error(request, exc: FranklyError) -> None:
     messages.error(request, exc.message)
 
 
+def _require_editor(user, content) -> None:
+    """Only the author or staff may open an edit form: it shows the current text,
+    which for hidden content nobody else may read."""
+    if not (user.is_staff or content.author_id == user.pk):
+        raise NotAllowed("Only the author or staff can edit this.")
+
+
 @require_GET
 def board(request, *, heading: str = ""):
     params = {
@@ -60,6 +67,10 @@ def board(request, *, heading: str = ""):
     query = request.GET.copy()
     query.pop("cursor", None)
     sorts = [s for s in queries.SORTS if s != "relevance" or params["q"]]
+    tags = list(queries.tags())
+    # The feed keeps the board's filters (not search or sort: a feed is newest first).
+    filters = {} if error else {name: params[name] for name in feeds.FILTERS}
+    feed_url, feed_title = feeds.posts_feed_link(**filters, tags=tags)
     context = {
         "page": page,
         "error": error,
@@ -68,9 +79,11 @@ def board(request, *, heading: str = ""):
         "sorts": [(s, queries.SORT_LABELS[s]) for s in sorts],
         "kinds": Kind.choices,
         "statuses": Status.choices,
-        "tags": list(queries.tags()),
+        "tags": tags,
         "base_query": query.urlencode(),
         "heading": heading,
+        "feed_url": feed_url,
+        "feed_title": feed_title,
     }
     return render(request, "feedback/board.html", context, status=400 if error else 200)
 
@@ -132,6 +145,8 @@ def new_post(request):
                 tags=request.POST.getlist("tags"),
             )
         except FranklyError as exc:
+            if exc.status in (401, 403):
+                raise
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             return redirect(post)
@@ -147,6 +162,7 @@ def edit_post(request, post_id: int):
         post = services.get_post(post_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    _require_editor(request.user, post)
     form = PostForm(
         request.POST or None, initial={"kind": post.kind, "title": post.title, "body": post.body}
     )
@@ -180,7 +196,9 @@ def vote(request, post_id: int):
         raise Http404(exc.message) from exc
     except FranklyError as exc:
         if _wants_fragment(request):
-            return HttpResponseBadRequest(exc.message)
+            return HttpResponse(exc.message, status=exc.status, content_type="text/plain")
+        if exc.status in (401, 403):
+            raise
         _flash_error(request, exc)
         return redirect("feedback:post", post_id=post_id)
     if _wants_fragment(request):
@@ -204,6 +222,8 @@ def comment(request, post_id: int):
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except FranklyError as exc:
+            if exc.status in (401, 403):
+                raise
             form.add_error("body", exc.message)
         else:
             return redirect(created.get_absolute_url())
@@ -346,6 +366,7 @@ def profile(request, user_id: int):
 @login_required
 def edit_comment(request, comment_id: int):
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    _require_editor(request.user, comment)
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:

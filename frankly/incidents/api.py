@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from frankly.access import require_staff
 from frankly.accounts.auth import ANYONE, SIGNED_IN
+from frankly.cursor import Key, paginate
+from frankly.errors import Invalid
 from frankly.incidents import caching, queries, services
 from frankly.incidents.models import (
     ComponentStatus,
@@ -46,6 +48,11 @@ class IncidentOut(Schema):
     resolved_at: datetime | None = None
     components: list[int]
     updates: list[UpdateOut] = []
+
+
+class IncidentListOut(Schema):
+    items: list[IncidentOut]
+    next: str | None
 
 
 class MaintenanceOut(Schema):
@@ -131,6 +138,9 @@ def status(request):
         request,
         name="api",
         content_type="application/json",
+        # As on the status page: shared caches get what anonymous callers get, and
+        # an answer to a signed-in caller is private.
+        public=not request.user.is_authenticated,
         render=lambda: json.dumps(queries.summary(), cls=DjangoJSONEncoder),
     )
 
@@ -171,13 +181,20 @@ def create_component(request, payload: ComponentIn):
 
 @router.get(
     "/incidents",
-    response=list[IncidentOut],
+    response=IncidentListOut,
     auth=ANYONE,
-    summary="Incidents, newest first (the last 100)",
+    summary="Incidents, newest first; pass `next` back as `cursor` for more",
 )
-def list_incidents(request):
-    incidents = Incident.objects.prefetch_related("components", "updates")[:100]
-    return [_incident_out(i) for i in incidents]
+def list_incidents(request, cursor: Query[str | None] = None, limit: Query[int] = 20) -> dict:
+    if not 1 <= limit <= 100:
+        raise Invalid("Ask for between 1 and 100 incidents at a time.", field="limit")
+    page = paginate(
+        Incident.objects.prefetch_related("components", "updates"),
+        keys=[Key("created_at"), Key("id")],
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"items": [_incident_out(i) for i in page.items], "next": page.next}
 
 
 @router.get(

@@ -22,9 +22,14 @@ CACHE_SECONDS = 3600
 
 
 def bump_status_version() -> None:
-    now = timezone.now()
-    if not StatusVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
-        StatusVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
+    """Start a new status version; call inside the write's transaction."""
+    row = StatusVersion.objects.filter(pk=1)
+    if row.select_for_update().first() is None:
+        StatusVersion.objects.get_or_create(pk=1)  # the first status write ever
+        row.select_for_update().first()
+    # The time is read once the row is locked, so a write that waited for another
+    # never dates itself before that one (Last-Modified is made of these dates).
+    row.update(version=F("version") + 1, changed_at=timezone.now())
 
 
 def current_version() -> tuple[int, datetime]:
@@ -47,8 +52,11 @@ def cached_response(
     Last-Modified and Cache-Control for a CDN, and answer 304 when they match.
     """
     version, changed_at = current_version()
-    key = f"status:{name}:{version}:{extra_key}"
-    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    # The time as well as the number: a database restored or rebuilt starts counting
+    # again, and must not be served the renders of the one before from a shared cache.
+    digest = hashlib.sha256(f"{name}:{version}:{changed_at.timestamp()}:{extra_key}".encode())
+    key = f"status:{digest.hexdigest()}"  # short and safe whatever extra_key holds
+    etag = '"' + digest.hexdigest()[:32] + '"'
     if public:
         if _not_modified(request, etag, changed_at):
             response = HttpResponseNotModified()
@@ -70,7 +78,12 @@ def cached_response(
 
 def _headers(response: HttpResponse, etag: str, changed_at: datetime) -> None:
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(changed_at.timestamp())
+    # Last-Modified has whole seconds. While the second of the last write is still
+    # running, another write may follow in it, and If-Modified-Since with that date
+    # would then get 304 for a stale page: so the date is sent only once that second
+    # is over (until then the ETag alone validates).
+    if int(changed_at.timestamp()) < int(timezone.now().timestamp()):
+        response["Last-Modified"] = http_date(changed_at.timestamp())
     response["Cache-Control"] = CACHE_CONTROL
     response["Vary"] = "Cookie, Accept-Encoding"
 

@@ -1,14 +1,12 @@
 """Atom feed of incident updates and maintenance announcements."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
+from frankly.atom import AtomFeed, entry_id
 from frankly.incidents.models import IncidentUpdate
 
 
-class StatusFeed(Feed):
-    feed_type = Atom1Feed
+class StatusFeed(AtomFeed):
     title = "Status updates"
     subtitle = "Every incident update, newest first."
 
@@ -28,9 +26,7 @@ class StatusFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"incident-update-{item.pk}"
-
-    item_guid_is_permalink = False
+        return entry_id(item.get_absolute_url())
 
     def item_pubdate(self, item):
         return item.created_at

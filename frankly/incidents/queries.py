@@ -1,6 +1,6 @@
 """Reads for the status page and its API."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from frankly.incidents.models import (
     SEVERITY,
@@ -24,9 +24,11 @@ BANNERS = {
 
 
 def components() -> list[Component]:
+    # Components without a group come last on both databases (SQLite sorts NULL
+    # first, PostgreSQL last).
     return list(
         Component.objects.select_related("group").order_by(
-            "group__position", "group_id", "position", "id"
+            F("group__position").asc(nulls_last=True), "group_id", "position", "id"
         )
     )
 

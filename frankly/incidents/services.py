@@ -31,6 +31,7 @@ from frankly.incidents.models import (
     Postmortem,
 )
 from frankly.markdown import render_markdown
+from frankly.notify import events
 from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.revisions import record_revision
 from frankly.validation import parse_id
@@ -68,7 +69,12 @@ def _component_statuses(raw: dict | None) -> dict[Component, str]:
     """Validate {component id: status} into components and statuses."""
     result = {}
     for key, status in (raw or {}).items():
-        component = _get(Component, key, what="component", for_update=True)
+        try:
+            component = _get(Component, key, what="component", for_update=True)
+        except NotFound as exc:
+            # A wrong id in the request body is bad input (422), like one in
+            # ``components``; 404 would say the incident itself is missing.
+            raise Invalid(exc.message, field="component_statuses") from exc
         if status not in ComponentStatus.values:
             raise Invalid(
                 f"'{status}' is not a component status. Choose one of: "
@@ -208,6 +214,23 @@ def _apply_update(
     incident.save(update_fields=["state", "updated_at", "resolved_at"])
     _ledger_update(update, "incident.update")
     bump_status_version()
+    events.webhook_event(
+        "incident.updated",
+        {
+            "incident": {
+                "id": incident.pk,
+                "title": incident.title,
+                "impact": incident.impact,
+                "state": state,
+                "url": incident.get_absolute_url(),
+            },
+            "update": {
+                "id": update.pk,
+                "body": update.body,
+                "component_statuses": update.component_statuses,
+            },
+        },
+    )
     return update
 
 

@@ -31,20 +31,26 @@ def subscription_headers(subscription: StatusSubscription) -> dict:
 
 @transaction.atomic
 def subscribe(*, email: str, component_ids=()) -> StatusSubscription:
-    """Ask for status mail; nothing is sent but the confirmation until it is confirmed."""
+    """Ask for status mail; nothing is sent but the confirmation until it is confirmed,
+    and an active subscription is left as it is."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise Invalid("That is not an email address we can write to.", field="email") from exc
     components = _components(component_ids)
-    subscription, _ = StatusSubscription.objects.get_or_create(email=email)
+    subscription, _ = StatusSubscription.objects.select_for_update().get_or_create(email=email)
+    if subscription.is_active:
+        # Anyone can type an address into the form, so it never changes what an
+        # active subscriber gets: that takes the links in their own mail.
+        return subscription
+    # New, unconfirmed or unsubscribed: store the choice, and it takes a (new)
+    # confirmation from the address itself before anything else is sent.
     subscription.all_components = not components
-    subscription.unsubscribed_at = None
+    subscription.confirmed_at = subscription.unsubscribed_at = None
     subscription.save()
     subscription.components.set(components)
-    if subscription.confirmed_at is None:
-        transaction.on_commit(lambda: send_confirmation(subscription))
+    transaction.on_commit(lambda: send_confirmation(subscription))
     return subscription
 
 

@@ -58,7 +58,9 @@ def status_page(request):
         request,
         name="page",
         public=shared,
-        extra_key=_today(),
+        # The page shows the host and the full path (the log-in link, the search box),
+        # so one visitor's query string must not be stored for everyone else.
+        extra_key=f"{_today()}:{request.get_host()}:{request.get_full_path()}",
         render=lambda: render_to_string(
             "incidents/status.html", _status_context(request), request=request
         ),

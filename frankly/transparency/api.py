@@ -78,6 +78,9 @@ class ModerationOut(Schema):
     rule: str
     reason: str
     actor_role: str
+    actor: str | None = Field(
+        None, description="The moderator's public name, only if the site shows names"
+    )
     created_at: datetime
 
 

@@ -13,12 +13,13 @@ from frankly.errors import Conflict, Invalid, NotAllowed, NotFound
 from frankly.transparency.models import Action, Appeal, ModerationAction, Rule
 from frankly.transparency.modlog import log_moderation
 from frankly.transparency.revisions import forget_texts
-from frankly.validation import MAX_ID, parse_id
+from frankly.validation import MAX_ID, parse_id, refuse_nul
 
 MODERATABLE = {
     "post": "feedback.Post",
     "comment": "feedback.Comment",
     "incident_comment": "incidents.IncidentComment",
+    "changelog_comment": "roadmap.ChangelogComment",
 }
 
 
@@ -58,6 +59,7 @@ def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid("Give a reason: it is shown publicly with the action.", field="reason")
+    refuse_nul(reason, field="reason", what="reason")
     if len(reason) > 2_000:
         raise Invalid("Keep the reason under 2,000 characters.", field="reason")
     return reason
@@ -192,6 +194,7 @@ def appeal_hiding(*, author, object_type: str, object_id: int, message: str) -> 
     message = (message or "").strip()
     if not message:
         raise Invalid("Say why it should be shown again.", field="message")
+    refuse_nul(message, field="message", what="appeal")
     if len(message) > 2_000:
         raise Invalid("Keep the appeal under 2,000 characters.", field="message")
     if Appeal.objects.filter(action_id=content.hidden_by_id).exists():

@@ -3,6 +3,7 @@
 import re
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -18,6 +19,7 @@ HISTORY_TYPES = {
     "official_response": "feedback.OfficialResponse",
     "incident_update": "incidents.IncidentUpdate",
     "postmortem": "incidents.Postmortem",
+    "changelog_entry": "roadmap.ChangelogEntry",
 }
 OBJECT_REF = re.compile(r"^([a-z_]+):(\d{1,19})$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -50,6 +52,8 @@ def texts_visible_to(obj, viewer) -> bool:
     """Hidden or deleted content keeps its history private (author and staff only)."""
     tombstone = getattr(obj, "is_tombstone", False)
     if hasattr(obj, "post") and getattr(obj.post, "is_tombstone", False):
+        tombstone = True
+    if getattr(obj, "published_at", True) is None:  # a draft (changelog): staff's work
         tombstone = True
     if not tombstone:
         return True
@@ -98,6 +102,8 @@ def moderation_log(*, action: str = "", month: str = "", cursor=None, limit: int
     if not 1 <= limit <= 200:
         raise Invalid("Ask for between 1 and 200 actions at a time.", field="limit")
     actions = ModerationAction.objects.all()
+    if settings.MODLOG_SHOWS_NAMES:
+        actions = actions.select_related("actor")
     if action:
         actions = actions.filter(action=action)
     if month:
@@ -136,8 +142,16 @@ def action_out(action: ModerationAction) -> dict:
         "rule": action.rule_title,
         "reason": action.reason,
         "actor_role": action.actor_role,
+        "actor": actor_name(action),
         "created_at": action.created_at,
     }
+
+
+def actor_name(action: ModerationAction) -> str | None:
+    """The moderator's public name, only where the site chose to show names."""
+    if not settings.MODLOG_SHOWS_NAMES or action.actor is None:
+        return None
+    return action.actor.public_name
 
 
 def rules_for_staff(viewer) -> list:

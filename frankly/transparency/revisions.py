@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from frankly.transparency.models import Revision
+from frankly.validation import refuse_nul
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 
@@ -19,7 +20,10 @@ def record_revision(
     *, object_type: str, object_id: int, editor, old: dict, new: dict, reason: str = ""
 ) -> Revision | None:
     """Store one edit of the given fields. Fields whose text did not change are left
-    out; when nothing changed, nothing is stored and None is returned."""
+    out; when nothing changed, nothing is stored and None is returned.
+
+    Callers run it inside their transaction, so a refused reason undoes the edit too."""
+    refuse_nul(reason or "", field="reason", what="reason")
     changed = [field for field in new if (old.get(field) or "") != (new.get(field) or "")]
     if not changed:
         return None

@@ -7,18 +7,20 @@ from frankly.access import require_staff
 from frankly.errors import Conflict, Invalid, NotFound
 from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.models import Rule
-from frankly.validation import is_valid_id
+from frankly.validation import is_valid_id, refuse_nul
 
 RULES_URL = "/transparency/rules/"
 
 
 def _clean(title: str, description: str) -> tuple[str, str]:
     title = " ".join((title or "").split())
+    refuse_nul(title, field="title", what="title")
     if not title:
         raise Invalid("The rule needs a short title, like 'No personal data'.", field="title")
     if len(title) > 80:
         raise Invalid("Keep the rule's title under 80 characters.", field="title")
     description = (description or "").strip()
+    refuse_nul(description, field="description", what="description")
     if len(description) > 2_000:
         raise Invalid("Keep the description under 2,000 characters.", field="description")
     return title, description

@@ -36,7 +36,20 @@ def tombstone(content) -> dict | None:
 
 
 def prepare(contents, viewer) -> None:
-    """Set ``show_text`` and ``tombstone`` on each item for the templates."""
+    """Set ``show_text``, ``tombstone`` and ``viewer_appeal`` (the viewer's own appeal
+    against hiding it, so they can read the answer) on each item for the templates.
+
+    One query for the appeals, and only when the viewer wrote something hidden."""
+    from frankly.transparency.models import Appeal
+
+    is_signed_in = viewer is not None and viewer.is_authenticated
+    own_hidden = {}
     for content in contents:
         content.show_text = can_see_text(content, viewer)
         content.tombstone = tombstone(content)
+        content.viewer_appeal = None
+        if content.is_hidden and is_signed_in and content.author_id == viewer.pk:
+            own_hidden[content.hidden_by_id] = content
+    if own_hidden:
+        for appeal in Appeal.objects.filter(action_id__in=own_hidden):
+            own_hidden[appeal.action_id].viewer_appeal = appeal

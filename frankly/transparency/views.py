@@ -150,7 +150,11 @@ def rules_page(request):
 @login_required
 @require_POST
 def save_rule(request):
-    rule_id = _int(request.POST.get("rule_id"))
+    raw_id = request.POST.get("rule_id", "")
+    rule_id = _int(raw_id)
+    if raw_id and rule_id is None:
+        # A form naming a rule that cannot exist must not quietly add a new one.
+        raise Http404("There is no such rule.")
     title, description = request.POST.get("title", ""), request.POST.get("description", "")
     try:
         if rule_id:

@@ -13,7 +13,10 @@ from tests.conftest import PASSWORD, make_post
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_with_email_and_display_name_logs_in(client_for):
+def test_sign_up_with_email_and_display_name_logs_in(client_for, settings):
+    from frankly import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
     client = client_for(None)
     assert client.get("/accounts/signup/").status_code == 200
     response = client.post(

@@ -1253,6 +1253,17 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/incidents/{incident_id}": {"get"},
         "/api/v1/incidents/{incident_id}/updates": {"post"},
         "/api/v1/maintenances": {"post"},
+        "/api/v1/roadmap": {"get"},
+        "/api/v1/roadmap/{post_id}": {"patch"},
+        "/api/v1/changelog": {"get", "post"},
+        "/api/v1/changelog/{entry_id}": {"get", "patch"},
+        "/api/v1/changelog/{entry_id}/publish": {"post"},
+        "/api/v1/changelog/{entry_id}/comments": {"get", "post"},
+        "/api/v1/webhooks": {"get", "post"},
+        "/api/v1/webhooks/{endpoint_id}": {"get", "patch", "delete"},
+        "/api/v1/webhooks/{endpoint_id}/rotate-secret": {"post"},
+        "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},
+        "/api/v1/webhooks/deliveries/{delivery_id}/redeliver": {"post"},
     }
     assert "MergeIn" in schema["components"]["schemas"]
     assert set(schema["components"]["schemas"]["MergeIn"]["properties"]) == {"into"}

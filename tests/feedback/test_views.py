@@ -233,7 +233,7 @@ def test_author_edits_from_the_page_and_others_cannot(client_for, post, other_cu
     response = client_for(other_customer).post(
         f"/posts/{post.pk}/edit/", {"title": "Hijack", "body": "", "kind": "idea"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert Post.objects.get(pk=post.pk).title == "Dark mode for the dashboard"
     client_for(post.author).post(
         f"/posts/{post.pk}/edit/", {"title": "Dark mode please", "body": "Thanks"}

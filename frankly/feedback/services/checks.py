@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from frankly.errors import Conflict, Invalid, NotFound
 from frankly.feedback.models import Comment, Follow, Post, Tag
+from frankly.validation import refuse_nul
 
 MAX_ID = 2**63 - 1
 
@@ -26,16 +27,6 @@ def get_comment(comment_id: int, *, post: Post) -> Comment:
     if comment is None:
         raise NotFound(f"There is no comment #{comment_id} on this post.")
     return comment
-
-
-def refuse_nul(text: str, *, field: str, what: str) -> None:
-    # Django's form fields refuse NUL; the API does not use forms, and PostgreSQL
-    # cannot store NUL in text, so the rule lives here for every caller.
-    if "\x00" in text:
-        raise Invalid(
-            f"The {what} contains a NUL character (\\0), which cannot be stored. Remove it.",
-            field=field,
-        )
 
 
 def clean_title(title: str) -> str:

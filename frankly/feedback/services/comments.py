@@ -16,6 +16,7 @@ from frankly.feedback.services.checks import (
     refuse_if_closed,
 )
 from frankly.markdown import render_markdown
+from frankly.notify import events
 from frankly.transparency.revisions import record_revision
 
 
@@ -45,6 +46,21 @@ def add_comment(*, author, post_id: int, body: str, parent_id: int | None = None
         comment_count=F("comment_count") + 1, last_activity_at=now
     )
     follow(author, post)
+    events.comment_added(comment)
+    events.webhook_event(
+        "comment.created",
+        {
+            "comment": {
+                "id": comment.pk,
+                "post": post.pk,
+                "parent": comment.parent_id,
+                "body": comment.body,
+                "url": comment.get_absolute_url(),
+                "author": author.public_name,
+                "author_is_staff": author.is_staff,
+            },
+        },
+    )
     return comment
 
 

@@ -17,6 +17,7 @@ from frankly.feedback.services.checks import (
     resolve_tags,
 )
 from frankly.markdown import render_markdown
+from frankly.notify import events
 from frankly.transparency.revisions import record_revision
 from frankly.validation import full_clean_or_invalid
 
@@ -50,6 +51,20 @@ def create_post(*, author, kind: str, title: str, body: str = "", tags: Iterable
     if tag_objects:
         post.tags.set(tag_objects)
     follow(author, post)
+    events.webhook_event(
+        "post.created",
+        {
+            "post": {
+                "id": post.pk,
+                "kind": post.kind,
+                "title": post.title,
+                "body": post.body,
+                "url": post.get_absolute_url(),
+                "tags": [t.slug for t in tag_objects],
+                "author": author.public_name,
+            },
+        },
+    )
     return post
 
 

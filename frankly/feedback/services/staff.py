@@ -11,6 +11,7 @@ from frankly.feedback import trending
 from frankly.feedback.models import Follow, OfficialResponse, Post, Status, StatusChange, Tag, Vote
 from frankly.feedback.services.checks import clean_body, get_post, refuse_if_closed
 from frankly.markdown import render_markdown
+from frankly.notify import events
 from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.moderation import record_merge
 from frankly.transparency.revisions import record_revision
@@ -49,6 +50,16 @@ def change_status(*, actor, post_id: int, status: str, note: str = "") -> Status
         object_url=post.get_absolute_url(),
         body={"title": post.title, "from": change.from_status, "to": status, "note": note},
     )
+    events.status_changed(change)
+    events.webhook_event(
+        "post.status_changed",
+        {
+            "post": {"id": post.pk, "title": post.title, "url": post.get_absolute_url()},
+            "from": change.from_status,
+            "to": status,
+            "note": note,
+        },
+    )
     return change
 
 
@@ -70,6 +81,7 @@ def set_official_response(*, actor, post_id: int, body: str, reason: str = "") -
             post=post, author=actor, body=body, body_html=render_markdown(body), created_at=now
         )
         kind = "official_response.published"
+        events.official_response_published(response)
     else:
         record_revision(
             object_type="official_response",

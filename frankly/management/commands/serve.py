@@ -4,6 +4,8 @@ Migrates and collects static files first, so a fresh checkout serves at once.
 """
 
 import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -23,14 +25,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", "4")))
         parser.add_argument("--no-migrate", action="store_true", help="Do not migrate first.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start a background worker (run `frankly worker` "
+            "yourself, e.g. on other machines).",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_migrate, **options):
+    def handle(self, *args, host, port, workers, threads, no_migrate, no_worker, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"{settings.SITE_NAME} is serving at http://{host}:{port}/")
         sys.stdout.flush()
-        argv = [
+        web = [
             sys.executable,
             "-m",
             "gunicorn",
@@ -48,4 +56,19 @@ class Command(BaseCommand):
             "--forwarded-allow-ips",
             "*",
         ]
-        os.execvp(sys.executable, argv)  # noqa: S606 - replaces this process on purpose
+        if no_worker:
+            os.execvp(sys.executable, web)  # noqa: S606 - replaces this process on purpose
+        worker = subprocess.Popen([sys.executable, "-m", "frankly.cli", "worker"])
+        server = subprocess.Popen(web)  # noqa: S603
+
+        def stop(signum, frame):
+            for child in (server, worker):
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        code = server.wait()
+        stop(None, None)
+        worker.wait(timeout=30)
+        sys.exit(code)

@@ -1,0 +1,24 @@
+"""`frankly worker`: run background jobs (emails, webhooks, notifications, digests)
+from the database queue. Also queues the daily digest and re-queues due retries."""
+
+from django.core.management import BaseCommand, call_command
+
+
+class Command(BaseCommand):
+    help = "Run the background job worker (django-tasks database backend)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--batch", action="store_true", help="Run what is queued now, then exit."
+        )
+
+    def handle(self, *args, batch: bool, **options):
+        from frankly.notify.scheduler import start_periodic_jobs
+
+        stop = None if batch else start_periodic_jobs()
+        try:
+            args = ["--no-startup-delay", "--no-reload"] + (["--batch"] if batch else [])
+            call_command("db_worker", *args, verbosity=options.get("verbosity", 1))
+        finally:
+            if stop:
+                stop.set()

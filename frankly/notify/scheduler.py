@@ -1,0 +1,46 @@
+"""Periodic jobs the worker starts: re-queue due email and webhook retries every
+minute, and send the daily digests once a day (at DIGEST_HOUR UTC). Queuing is
+idempotent, so several workers doing it at once is harmless."""
+
+import threading
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from frankly.notify.models import Notification
+
+
+def _tick(last_digest_day: list) -> None:
+    from frankly.incidents.services import advance_maintenance
+    from frankly.notify import tasks
+
+    close_old_connections()
+    tasks.retry_due_messages.enqueue()
+    tasks.retry_due_webhooks.enqueue()
+    advance_maintenance()
+    now = datetime.now(tz=UTC)
+    if (
+        now.hour >= settings.DIGEST_HOUR
+        and last_digest_day[0] != now.date()
+        and Notification.objects.filter(in_digest=True).exists()
+    ):
+        tasks.send_daily_digests.enqueue()
+        last_digest_day[0] = now.date()
+
+
+def start_periodic_jobs(interval: float = 60.0) -> threading.Event:
+    stop = threading.Event()
+    last_digest_day = [None]
+
+    def loop():
+        while not stop.wait(interval):
+            try:
+                _tick(last_digest_day)
+            except Exception:
+                import logging
+
+                logging.getLogger(__name__).exception("Periodic job failed")
+
+    threading.Thread(target=loop, name="frankly-periodic", daemon=True).start()
+    return stop

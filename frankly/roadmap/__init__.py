@@ -1,0 +1,2 @@
+"""The public roadmap, the changelog (company blog), and closing the loop when
+something customers asked for ships."""

@@ -180,6 +180,12 @@ def _ledger_update(update: IncidentUpdate, kind: str) -> None:
     )
 
 
+def _mail_subscribers_later(update: IncidentUpdate) -> None:
+    from frankly.incidents.tasks import email_incident_update
+
+    transaction.on_commit(lambda: email_incident_update.enqueue(update.pk))
+
+
 def _apply_update(
     incident: Incident, *, actor, state: str, body: str, component_statuses: dict | None
 ) -> IncidentUpdate:
@@ -214,6 +220,7 @@ def _apply_update(
     incident.save(update_fields=["state", "updated_at", "resolved_at"])
     _ledger_update(update, "incident.update")
     bump_status_version()
+    _mail_subscribers_later(update)
     events.webhook_event(
         "incident.updated",
         {

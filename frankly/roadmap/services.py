@@ -285,7 +285,11 @@ def _close_loop(entry: ChangelogEntry, *, actor, posts: list[Post]) -> None:
         if post.status == Status.DONE or post.merged_into_id or post.is_tombstone:
             continue
         change_status(
-            actor=actor, post_id=post.pk, status=Status.DONE, note=f"Shipped: {entry.title}"
+            actor=actor,
+            post_id=post.pk,
+            status=Status.DONE,
+            note=f"Shipped: {entry.title}",
+            tell_followers=False,  # the "it shipped" notification below says it
         )
     if posts:
         post_ids = [p.pk for p in posts]

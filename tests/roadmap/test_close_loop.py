@@ -63,6 +63,8 @@ def test_voters_and_followers_hear_it_shipped(
     assert notification.url == reload(draft).get_absolute_url()
     assert not Notification.objects.filter(user=people["bystander"]).exists()
     assert not Notification.objects.filter(user=staff, kind=Kind.SHIPPED).exists()
+    # One event, one notification: the "now done" status notice is not sent as well.
+    assert not Notification.objects.filter(kind=Kind.STATUS).exists()
 
 
 def test_nobody_hears_it_twice_after_edits_and_publishing_again(

@@ -19,8 +19,14 @@ from frankly.validation import full_clean_or_invalid
 
 
 @transaction.atomic
-def change_status(*, actor, post_id: int, status: str, note: str = "") -> StatusChange:
-    """Move a post to a new status (staff), on the record: a public note and a ledger entry."""
+def change_status(
+    *, actor, post_id: int, status: str, note: str = "", tell_followers: bool = True
+) -> StatusChange:
+    """Move a post to a new status (staff), on the record: a public note and a ledger entry.
+
+    ``tell_followers=False`` is for callers that tell them themselves (the changelog's
+    "it shipped" message), so nobody gets two notifications for one event.
+    """
     require_staff(actor)
     if status not in Status.values:
         raise Invalid(
@@ -50,7 +56,8 @@ def change_status(*, actor, post_id: int, status: str, note: str = "") -> Status
         object_url=post.get_absolute_url(),
         body={"title": post.title, "from": change.from_status, "to": status, "note": note},
     )
-    events.status_changed(change)
+    if tell_followers:
+        events.status_changed(change)
     events.webhook_event(
         "post.status_changed",
         {

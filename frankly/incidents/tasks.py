@@ -1,0 +1,51 @@
+"""Background work of the status page."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django_tasks import task
+
+from frankly.incidents.models import IncidentUpdate, StatusSubscription
+from frankly.incidents.subscriptions import subscription_headers, unsubscribe_url
+from frankly.notify.outbox import queue_email
+
+
+def subscribers_for(update: IncidentUpdate):
+    """Confirmed, active subscriptions that want this incident: everything, or one of
+    its components."""
+    component_ids = list(update.incident.components.values_list("pk", flat=True))
+    return (
+        StatusSubscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+        .filter(Q(all_components=True) | Q(components__in=component_ids))
+        .distinct()
+    )
+
+
+@task()
+def email_incident_update(update_id: int) -> int:
+    """Mail one incident update to its subscribers, once each (keyed in the outbox)."""
+    update = IncidentUpdate.objects.select_related("incident").filter(pk=update_id).first()
+    if update is None:
+        return 0
+    incident = update.incident
+    link = f"{settings.SITE_URL}{incident.get_absolute_url()}"
+    subject = f"[{settings.SITE_NAME} status] {incident.title}: {update.get_state_display()}"
+    queued = 0
+    with transaction.atomic():
+        for subscription in subscribers_for(update):
+            body = (
+                f"{incident.title}\n{update.get_state_display()} "
+                f"({update.created_at:%Y-%m-%d %H:%M} UTC)\n\n{update.body}\n\n"
+                f"Follow the incident: {link}\n\n"
+                f"You get this because you subscribed to {settings.SITE_NAME}'s status page.\n"
+                f"Stop with one click: {unsubscribe_url(subscription)}\n"
+            )
+            if queue_email(
+                key=f"status-update:{update.pk}:{subscription.pk}",
+                to=subscription.email,
+                subject=subject,
+                body=body,
+                headers=subscription_headers(subscription),
+            ):
+                queued += 1
+    return queued

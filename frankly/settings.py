@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -199,11 +200,18 @@ NINJA_PAGINATION_PER_PAGE = 20
 
 # Background jobs (mail, webhooks, notification fan-out, digests): django-tasks with
 # its database queue, run by `frankly worker` (`frankly serve` starts one too).
-TASKS = {
-    "default": {
-        "BACKEND": env.str("FRANKLY_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
-    }
-}
+# FRANKLY_TASKS=redis moves the queue to Redis (REDIS_URL), run by RQ workers.
+TASKS_QUEUE = env.str("FRANKLY_TASKS", default="database")
+if TASKS_QUEUE == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("FRANKLY_TASKS=redis needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("FRANKLY_TASKS is 'database' (the default) or 'redis'.")
 DIGEST_HOUR = env.int("FRANKLY_DIGEST_HOUR", default=7)  # UTC hour of the daily digest
 # Webhook URLs that resolve to loopback or private addresses are refused unless this
 # is on (for tests, or a receiver on your own network).

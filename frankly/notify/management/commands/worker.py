@@ -1,6 +1,8 @@
 """`frankly worker`: run background jobs (emails, webhooks, notifications, digests)
-from the database queue. Also queues the daily digest and re-queues due retries."""
+from the database queue, or from Redis with FRANKLY_TASKS=redis. Also queues the
+daily digest and re-queues due retries."""
 
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 
@@ -17,8 +19,12 @@ class Command(BaseCommand):
 
         stop = None if batch else start_periodic_jobs()
         try:
-            args = ["--no-startup-delay", "--no-reload"] + (["--batch"] if batch else [])
-            call_command("db_worker", *args, verbosity=options.get("verbosity", 1))
+            if settings.TASKS_QUEUE == "redis":
+                args = ["default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"]
+                call_command("rqworker", *args, *(["--burst"] if batch else []))
+            else:
+                args = ["--no-startup-delay", "--no-reload"] + (["--batch"] if batch else [])
+                call_command("db_worker", *args, verbosity=options.get("verbosity", 1))
         finally:
             if stop:
                 stop.set()

@@ -29,6 +29,14 @@ def _int(value) -> int | None:
     return parse_id(value)
 
 
+def _target(request) -> dict:
+    """The post or comment a moderation form names."""
+    return {
+        "object_type": request.POST.get("object_type", ""),
+        "object_id": _int(request.POST.get("object_id")),
+    }
+
+
 def _act(request, action, *, done: str, fallback: str):
     """Run one moderation service from a form; show its error as a message."""
     try:
@@ -179,16 +187,11 @@ def save_rule(request):
 @login_required
 @require_POST
 def hide(request):
-    object_type, object_id = (
-        request.POST.get("object_type", ""),
-        _int(request.POST.get("object_id")),
-    )
     return _act(
         request,
         lambda: moderation.hide_content(
             actor=request.user,
-            object_type=object_type,
-            object_id=object_id,
+            **_target(request),
             rule_id=request.POST.get("rule"),
             reason=request.POST.get("reason", ""),
         ),
@@ -200,16 +203,11 @@ def hide(request):
 @login_required
 @require_POST
 def unhide(request):
-    object_type, object_id = (
-        request.POST.get("object_type", ""),
-        _int(request.POST.get("object_id")),
-    )
     return _act(
         request,
         lambda: moderation.unhide_content(
             actor=request.user,
-            object_type=object_type,
-            object_id=object_id,
+            **_target(request),
             reason=request.POST.get("reason", ""),
         ),
         done="Shown again, and logged.",
@@ -253,16 +251,11 @@ def ban(request, user_id: int):
 @login_required
 @require_POST
 def delete_own(request):
-    object_type, object_id = (
-        request.POST.get("object_type", ""),
-        _int(request.POST.get("object_id")),
-    )
     return _act(
         request,
         lambda: moderation.delete_own_content(
             actor=request.user,
-            object_type=object_type,
-            object_id=object_id,
+            **_target(request),
         ),
         done="Deleted. Its text is gone from our database.",
         fallback="/",
@@ -272,16 +265,11 @@ def delete_own(request):
 @login_required
 @require_POST
 def appeal(request):
-    object_type, object_id = (
-        request.POST.get("object_type", ""),
-        _int(request.POST.get("object_id")),
-    )
     return _act(
         request,
         lambda: moderation.appeal_hiding(
             author=request.user,
-            object_type=object_type,
-            object_id=object_id,
+            **_target(request),
             message=request.POST.get("message", ""),
         ),
         done="Your appeal is sent. Staff will answer on this page.",

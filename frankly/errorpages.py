@@ -28,3 +28,28 @@ class FranklyErrorMiddleware:
             {"status": exception.status, "message": exception.message},
             status=exception.status,
         )
+
+
+def run_form_action(request, action, *, done: str):
+    """Run one service call from a POSTed form and say how it went.
+
+    Returns (succeeded, result). A missing object becomes a 404 page, not-signed-in
+    and not-allowed go to the handler above; any other refusal is shown to the person
+    as a message so they can correct it. ``done`` is the success message.
+    """
+    from django.contrib import messages
+    from django.http import Http404
+
+    from frankly.errors import NotFound
+
+    try:
+        result = action()
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except FranklyError as exc:
+        if exc.status in (401, 403):
+            raise
+        messages.error(request, exc.message)
+        return False, None
+    messages.success(request, done)
+    return True, result

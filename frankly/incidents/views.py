@@ -15,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frankly.errorpages import run_form_action
 from frankly.errors import FranklyError, NotFound
 from frankly.incidents import caching, queries, services, subscriptions, uptime
 from frankly.incidents.models import (
@@ -101,18 +102,10 @@ def incident_page(request, incident_id: int):
 
 
 def _form_action(request, action, *, done: str, back: str):
-    try:
-        result = action()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except FranklyError as exc:
-        if exc.status in (401, 403):
-            raise
-        messages.error(request, exc.message)
-        return redirect(back)
-    messages.success(request, done)
-    target = result.get_absolute_url() if hasattr(result, "get_absolute_url") else back
-    return redirect(target)
+    succeeded, result = run_form_action(request, action, done=done)
+    if succeeded and hasattr(result, "get_absolute_url"):
+        return redirect(result.get_absolute_url())
+    return redirect(back)
 
 
 def _statuses_from(post) -> dict:

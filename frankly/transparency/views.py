@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from frankly.errors import FranklyError, NotAllowed, NotFound
+from frankly.errorpages import run_form_action
+from frankly.errors import FranklyError, NotAllowed
 from frankly.transparency import moderation, queries, rules, tombstones
 from frankly.transparency.ledger import latest_checkpoint
 from frankly.transparency.models import Action, Appeal, LedgerEntry, Rule
@@ -39,16 +40,8 @@ def _target(request) -> dict:
 
 def _act(request, action, *, done: str, fallback: str):
     """Run one moderation service from a form; show its error as a message."""
-    try:
-        result = action()
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except FranklyError as exc:
-        if exc.status in (401, 403):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+    succeeded, result = run_form_action(request, action, done=done)
+    if succeeded:
         fallback = getattr(result, "object_url", fallback) or fallback
     return redirect(_back(request, fallback))
 

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frankly.context.site",
                 "frankly.context.notifications",
+                "frankly.insights.context.open_alerts",
             ],
         },
     },

@@ -1,0 +1,87 @@
+"""Bar charts drawn as SVG on the server: the geometry here, the markup in
+``insights/_bar_chart.html``. Each chart has a title and description for screen
+readers, and the same numbers stand in a table beside it."""
+
+from dataclasses import dataclass
+
+WIDTH = 640
+HEIGHT = 220
+MARGIN_LEFT = 40
+MARGIN_BOTTOM = 28
+MARGIN_TOP = 12
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    series: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    bars: list[Bar]
+    ticks: list[dict]
+    labels: list[dict]
+    series: list[str]
+
+
+def _nice_max(value: int) -> int:
+    if value <= 5:
+        return 5
+    step = 10 ** (len(str(value)) - 1)
+    return ((value + step - 1) // step) * step
+
+
+def bar_chart(
+    *, id: str, title: str, rows: list[dict], label: str, series: list[str], description: str
+) -> Chart:
+    """Grouped vertical bars: one group per row, one bar per series."""
+    plot_w = WIDTH - MARGIN_LEFT - 8
+    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    top = _nice_max(max([row[s] for row in rows for s in series] or [0]))
+    group_w = plot_w / max(len(rows), 1)
+    bar_w = max(group_w * 0.8 / len(series), 1.0)
+    bars, labels = [], []
+    every = max(1, len(rows) // 8)  # at most ~8 axis labels
+    for i, row in enumerate(rows):
+        gx = MARGIN_LEFT + i * group_w + group_w * 0.1
+        for j, name in enumerate(series):
+            h = plot_h * row[name] / top
+            bars.append(
+                Bar(
+                    label=str(row[label]),
+                    value=row[name],
+                    series=name,
+                    x=round(gx + j * bar_w, 2),
+                    y=round(MARGIN_TOP + plot_h - h, 2),
+                    width=round(bar_w, 2),
+                    height=round(h, 2),
+                )
+            )
+        if i % every == 0:
+            labels.append({"x": round(gx, 2), "text": str(row[label])})
+    ticks = [
+        {"y": round(MARGIN_TOP + plot_h - plot_h * k / 4, 2), "value": top * k // 4}
+        for k in range(5)
+    ]
+    return Chart(
+        id=id,
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=HEIGHT,
+        bars=bars,
+        ticks=ticks,
+        labels=labels,
+        series=series,
+    )

@@ -3,12 +3,14 @@
 Two steps, both cheap at 100k posts:
 
 1. Candidates from the full-text index the board's search uses (FTS5 with the
-   porter stemmer on SQLite, the GIN tsvector index on PostgreSQL), matching *any*
-   of the title's significant words, best ranked first, at most ``CANDIDATES``.
+   porter stemmer on SQLite, the GIN tsvector index on PostgreSQL): posts sharing
+   two of the title's significant words, or if those are few, any one of them; best
+   ranked first, at most ``CANDIDATES``.
 2. Re-ranking of those candidates by the cosine similarity of character trigrams
    of the titles (which catches "dark theme" against "dark mode", plurals and
-   typos), blended with the search rank. Candidates below ``MIN_SCORE`` are
-   dropped, so an unrelated post that shares one word is not suggested.
+   typos), blended with the search rank for the order. Candidates whose titles are
+   less alike than ``MIN_LIKENESS`` are dropped, so an unrelated post that shares
+   one word is not suggested (those measure 0.2-0.35; reworded duplicates 0.4-0.9).
 
 Only posts the board lists are suggested (not merged, hidden or deleted).
 """
@@ -17,14 +19,18 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db import connection
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 
 from frankly.feedback.models import Post
-from frankly.feedback.search import filter_by_text, words
+from frankly.feedback.search import PG_RANKED_VECTOR, PG_VECTOR, words
 
 CANDIDATES = 40
-MIN_SCORE = 0.3
+ENOUGH_PAIRS = 5
+MIN_LIKENESS = 0.4
 RANK_WEIGHT = 0.35
 # Words too common to say anything about a post's subject. The PostgreSQL english
 # configuration drops these itself; SQLite's FTS5 has no stop list.
@@ -68,24 +74,64 @@ def trigram_cosine(a: str, b: str) -> float:
     return dot / math.sqrt(sum(v * v for v in x.values()) * sum(v * v for v in y.values()))
 
 
-def _candidate_ids(query_words: list[str], limit: int) -> list[tuple[int, float]]:
-    """(post id, search rank) of the best full-text matches of any of the words."""
+def _match_expression(query_words: list[str], *, pairs: bool) -> str:
+    """Posts with any two of the words (``pairs``) or with any one of them, as an
+    FTS5 query. The words are ``\\w+`` only and each is quoted: no query syntax
+    from the user gets through."""
+    quoted = [f'"{w}"' for w in query_words]
+    if pairs:
+        return " OR ".join(f"({a} AND {b})" for a, b in combinations(quoted, 2))
+    return " OR ".join(quoted)
+
+
+def _tsquery(query_words: list[str], *, pairs: bool) -> str:
+    """The same for PostgreSQL's to_tsquery; the words are ``\\w+`` only, so none of
+    its operators (& | ! ( ) : *) can come from the user."""
+    if pairs:
+        return " | ".join(f"({a} & {b})" for a, b in combinations(query_words, 2))
+    return " | ".join(query_words)
+
+
+def _ranked(query_words: list[str], limit: int, *, pairs: bool) -> list[tuple[int, float]]:
     if connection.vendor == "sqlite":
-        # Ask FTS5 for its best matches directly (ORDER BY rank inside the virtual
-        # table), rather than ranking every match: an OR of words can match many rows.
-        match = " OR ".join(f'"{w}"' for w in query_words)
+        # Ask FTS5 for its best matches directly (ORDER BY inside the virtual table),
+        # rather than ranking every match through the ORM.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid, -bm25(feedback_post_fts, 4.0, 1.0) FROM feedback_post_fts "
                 "WHERE feedback_post_fts MATCH %s ORDER BY bm25(feedback_post_fts, 4.0, 1.0) "
                 "LIMIT %s",
-                [match, limit],
+                [_match_expression(query_words, pairs=pairs), limit],
             )
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
-    ranked = filter_by_text(
-        Post.objects.all(), " ".join(query_words), any_word=True, prefix_last=False
+    tsquery = "to_tsquery('english'::regconfig, %s)"
+    text = _tsquery(query_words, pairs=pairs)
+    # The SQL below is constant; the words travel only as parameters.
+    rank = RawSQL(  # noqa: S611
+        f"CAST(ts_rank({PG_RANKED_VECTOR}, {tsquery}) AS double precision)",
+        [text],
+        output_field=FloatField(),
     )
-    return list(ranked.order_by("-rank", "-id").values_list("id", "rank")[:limit])
+    matching = (
+        Post.objects.annotate(rank=rank)
+        .extra(where=[f"{PG_VECTOR} @@ {tsquery}"], params=[text])  # noqa: S610
+        .order_by("-rank", "-id")
+    )
+    return list(matching.values_list("id", "rank")[:limit])
+
+
+def _candidate_ids(query_words: list[str], limit: int) -> list[tuple[int, float]]:
+    """(post id, search rank) of the best full-text matches.
+
+    Posts sharing two or more of the words first: far fewer rows to rank than posts
+    sharing any one word (common words match thousands). Only when that finds fewer
+    than a handful, the posts sharing any one word.
+    """
+    if len(query_words) >= 2:
+        ranked = _ranked(query_words, limit, pairs=True)
+        if len(ranked) >= ENOUGH_PAIRS:
+            return ranked
+    return _ranked(query_words, limit, pairs=False)
 
 
 def similar_posts(
@@ -115,9 +161,11 @@ def similar_posts(
     best_rank = max(rank_of.values()) or 1.0
     suggestions = []
     for post in posts:
+        likeness = trigram_cosine(title, post.title)
+        if likeness < MIN_LIKENESS:
+            continue
         rank = max(rank_of[post.pk], 0.0) / best_rank if best_rank > 0 else 0.0
-        score = (1 - RANK_WEIGHT) * trigram_cosine(title, post.title) + RANK_WEIGHT * rank
-        if score >= MIN_SCORE:
-            suggestions.append(Suggestion(post=post, score=round(score, 4)))
+        score = (1 - RANK_WEIGHT) * likeness + RANK_WEIGHT * rank
+        suggestions.append(Suggestion(post=post, score=round(score, 4)))
     suggestions.sort(key=lambda s: (-s.score, -s.post.pk))
     return suggestions[:limit]

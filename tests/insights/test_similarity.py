@@ -17,6 +17,8 @@ SEEDED = [
     "Bulk edit tags on many tickets",
     "Weekly email summary of activity",
     "API rate limits are too low",
+    "Footer is missing on mobile",
+    "Share links to dashboards",
 ]
 
 
@@ -47,6 +49,7 @@ def test_a_reworded_duplicate_is_the_first_suggestion(seeded, typed, expected):
 
 
 def test_an_unrelated_title_gets_no_suggestions(seeded):
+    # It shares "footer" with one post and "links" with another: not enough.
     assert similar_posts("Change the colour of the footer links") == []
 
 

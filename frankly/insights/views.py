@@ -1,6 +1,7 @@
 """Insights pages. Staff only, except the public response metrics."""
 
 import csv
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -175,7 +176,7 @@ def watch_words_page(request):
             done="Watching that word now.",
         )
         return redirect("insights:watch_words")
-    since = timezone.now() - timezone.timedelta(days=30)
+    since = timezone.now() - timedelta(days=30)
     rows = watchwords.counts(list(WatchWord.objects.all()), since=since)
     return render(request, "insights/watch_words.html", {"rows": rows, "kinds": WatchKind.choices})
 

@@ -129,3 +129,23 @@ def test_the_public_page_shows_the_numbers_to_anyone(client, customer, staff, se
     page = response.content.decode()
     assert "3.0 hours" in page
     assert "How these are counted" in page
+
+
+@pytest.mark.django_db
+def test_the_public_page_reads_in_a_fixed_number_of_queries(
+    client, customer, staff, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    now = timezone.now()
+    client.get("/transparency/responsiveness/")
+    for n in range(3):
+        p = _post(customer, now - timedelta(hours=n + 1))
+        Comment.objects.create(post=p, author=staff, author_was_staff=True, body="Hi")
+    # Posts, staff comments, official responses, status notes, decisions (2).
+    with django_assert_num_queries(6):
+        client.get("/transparency/responsiveness/")
+    for n in range(3):
+        _post(customer, now - timedelta(days=n + 40))
+    with django_assert_num_queries(6):
+        client.get("/transparency/responsiveness/")

@@ -192,3 +192,52 @@ def test_the_new_post_form_shows_similar_posts_without_javascript(customer, clie
     # The form still posts as before.
     response = client.post("/posts/new/", {"kind": "idea", "title": "Dark theme", "body": ""})
     assert response.status_code == 302
+
+
+def test_admin_lists_insights_for_staff(
+    admin, client_for, customer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post(customer, title="Awful")
+    client = client_for(admin)
+    for path in (
+        "/admin/insights/alert/",
+        "/admin/insights/sentiment/",
+        "/admin/insights/watchword/",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+def test_an_alert_page_reads_in_a_fixed_number_of_queries(
+    customer,
+    other_customer,
+    staff,
+    client_for,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    alert, angry = _alert(customer, django_capture_on_commit_callbacks)
+    for post in angry[:3]:
+        comment = feedback.add_comment(author=other_customer, post_id=post.pk, body="Awful")
+        alert.comments.add(comment)
+    client = client_for(staff)
+    client.get(f"/staff/insights/alerts/{alert.pk}/")
+    # Session, user, unread count, alert count, the alert, its posts, its comments
+    # with their posts.
+    with django_assert_num_queries(8):
+        client.get(f"/staff/insights/alerts/{alert.pk}/")
+
+
+def test_a_watch_word_page_reads_in_a_fixed_number_of_queries(
+    customer, other_customer, staff, client_for, django_assert_num_queries
+):
+    client = client_for(staff)
+    client.post("/staff/insights/watch-words/", {"word": "Jira"})
+    word = WatchWord.objects.get()
+    for n in range(3):
+        post = make_post(customer, title=f"Jira import {n}")
+        feedback.add_comment(author=other_customer, post_id=post.pk, body="Jira please")
+    client.get(f"/staff/insights/watch-words/{word.pk}/")
+    # Session, user, unread count, alert count, the word, posts, comments.
+    with django_assert_num_queries(7):
+        client.get(f"/staff/insights/watch-words/{word.pk}/")

@@ -204,6 +204,7 @@ def alert_recipients() -> list:
 
 
 def _tell(alert: Alert, finding: Finding) -> None:
+    from frankly.accounts.contact import Topic
     from frankly.notify import events
     from frankly.notify.outbox import queue_email
 
@@ -222,6 +223,8 @@ def _tell(alert: Alert, finding: Finding) -> None:
             key=f"alert:{alert.pk}:{person.pk}",
             to=person.email,
             user=person,
+            # A staff member's work notification, like the ones they chose per kind.
+            topic=Topic.NOTIFICATIONS,
             subject=f"[{settings.SITE_NAME}] Alert: negative feedback rising in "
             f"{alert.scope_label}",
             body=f"Hello {person.public_name},\n\n{summary}\n\nWhat they wrote:\n"

@@ -16,6 +16,7 @@ class Bar:
     label: str
     value: int
     series: str
+    series_index: int
     x: float
     y: float
     width: float
@@ -34,6 +35,10 @@ class Chart:
     labels: list[dict]
     series: list[str]
 
+    @property
+    def keys(self) -> list[dict]:
+        return [{"name": name, "index": i} for i, name in enumerate(self.series)]
+
 
 def _nice_max(value: int) -> int:
     if value <= 5:
@@ -50,7 +55,7 @@ def bar_chart(
     plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
     top = _nice_max(max([row[s] for row in rows for s in series] or [0]))
     group_w = plot_w / max(len(rows), 1)
-    bar_w = max(group_w * 0.8 / len(series), 1.0)
+    bar_w = max(group_w * 0.8 / max(len(series), 1), 1.0)
     bars, labels = [], []
     every = max(1, len(rows) // 8)  # at most ~8 axis labels
     for i, row in enumerate(rows):
@@ -62,6 +67,7 @@ def bar_chart(
                     label=str(row[label]),
                     value=row[name],
                     series=name,
+                    series_index=j,
                     x=round(gx + j * bar_w, 2),
                     y=round(MARGIN_TOP + plot_h - h, 2),
                     width=round(bar_w, 2),

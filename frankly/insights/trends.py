@@ -88,6 +88,42 @@ def volume(*, since: datetime, now: datetime, by: str = "day") -> list[dict]:
     return rows
 
 
+SPLITS = {"kind": "Kind", "status": "Status", "tag": "Tag"}
+NO_TAG = "No tag"
+
+
+def volume_split(*, since: datetime, now: datetime, by: str, split: str) -> tuple[list, list]:
+    """Posts per day or week, one column per kind, status or tag (one query).
+
+    Returns (column names, rows); a post with two tags counts in both columns.
+    """
+    field = {"kind": "kind", "status": "status", "tag": "tags__name"}[split]
+    counted = (
+        Post.objects.filter(created_at__gte=since, created_at__lte=now)
+        .annotate(period=_period(by))
+        .values("period", field)
+        .annotate(n=Count("id", distinct=True))
+        .values_list("period", field, "n")
+        .order_by()
+    )
+    labels = {"kind": dict(Kind.choices), "status": dict(Status.choices)}.get(split)
+    cells: dict = {}
+    totals: dict = {}
+    for period, value, n in counted:
+        name = labels.get(value, value) if labels else (value or NO_TAG)
+        cells[(_as_date(period), name)] = n
+        totals[name] = totals.get(name, 0) + n
+    if labels:
+        columns = list(labels.values())
+    else:
+        columns = sorted(totals, key=lambda name: (name == NO_TAG, -totals[name], name))
+    rows = [
+        {"period": period, **{c: cells.get((period, c), 0) for c in columns}}
+        for period in _periods(since, now, by)
+    ]
+    return columns, rows
+
+
 def _counts(queryset, field: str, labels: dict) -> list[dict]:
     counted = dict(
         queryset.values(field).annotate(n=Count("id")).values_list(field, "n").order_by()

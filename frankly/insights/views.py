@@ -49,6 +49,11 @@ def _range(request) -> tuple[int, str]:
     return days, by if by in trends.PERIODS else "day"
 
 
+def _split(request) -> str:
+    split = request.GET.get("split", "kind")
+    return split if split in trends.SPLITS else "kind"
+
+
 @require_GET
 @staff_only
 def trends_page(request):
@@ -70,6 +75,19 @@ def trends_page(request):
         label="period",
         series=["negative", "neutral", "positive"],
     )
+    split = _split(request)
+    now = timezone.now()
+    columns, split_rows = trends.volume_split(
+        since=now - timedelta(days=days), now=now, by=by, split=split
+    )
+    split_chart = charts.bar_chart(
+        id="chart-split",
+        title=f"Posts per {by} by {trends.SPLITS[split].lower()}, last {days} days",
+        description=f"Bars per period, one per {trends.SPLITS[split].lower()}.",
+        rows=split_rows,
+        label="period",
+        series=columns,
+    )
     context = {
         **data,
         "days": days,
@@ -77,7 +95,15 @@ def trends_page(request):
         "ranges": trends.RANGES,
         "volume_chart": volume_chart,
         "band_chart": band_chart,
-        "query": f"days={days}&by={by}",
+        "split": split,
+        "split_label": trends.SPLITS[split],
+        "splits": list(trends.SPLITS.items()),
+        "split_columns": columns,
+        "split_rows": [
+            {"period": row["period"], "cells": [row[c] for c in columns]} for row in split_rows
+        ],
+        "split_chart": split_chart,
+        "query": f"days={days}&by={by}&split={split}",
     }
     return render(request, "insights/trends.html", context)
 
@@ -92,23 +118,35 @@ def _csv_value(row: dict, column: str):
 @require_GET
 @staff_only
 def export_csv(request, table: str):
-    if table not in TABLES:
-        raise Http404(f"There is no table called '{table}'. Tables: {', '.join(TABLES)}.")
-    days, by = _range(request)
-    rows = trends.trends(days=days, by=by)[table]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="insights-{table}-{days}d.csv"'
-    writer = csv.writer(response)
-    writer.writerow(TABLES[table])
-    for row in rows:
-        # A leading = + - @ would make a spreadsheet run the cell as a formula.
-        writer.writerow(
-            [
-                f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-                for v in (_csv_value(row, c) for c in TABLES[table])
-            ]
+    if table not in TABLES and table != "split":
+        raise Http404(
+            f"There is no table called '{table}'. Tables: {', '.join([*TABLES, 'split'])}."
         )
+    days, by = _range(request)
+    if table == "split":
+        now = timezone.now()
+        split = _split(request)
+        columns, rows = trends.volume_split(
+            since=now - timedelta(days=days), now=now, by=by, split=split
+        )
+        columns = ["period", *columns]
+        name = f"posts-by-{split}"
+    else:
+        rows, columns, name = trends.trends(days=days, by=by)[table], TABLES[table], table
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="insights-{name}-{days}d.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_defused(c) for c in columns])
+    for row in rows:
+        writer.writerow([_defused(_csv_value(row, c)) for c in columns])
     return response
+
+
+def _defused(value):
+    """A leading = + - @ would make a spreadsheet run the cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return f"'{value}"
+    return value
 
 
 @require_GET

@@ -103,6 +103,21 @@ def test_volume_per_week_starts_on_monday(fixed):
     assert sum(weeks.values()) == 4
 
 
+def test_posts_per_day_split_by_kind_and_by_tag(fixed):
+    since = NOW - timedelta(days=3)
+    columns, rows = trends.volume_split(since=since, now=NOW, by="day", split="kind")
+    assert columns == ["Idea", "Problem", "Question", "Praise"]
+    by_day = {r["period"].isoformat(): r for r in rows}
+    assert (by_day["2026-03-09"]["Idea"], by_day["2026-03-09"]["Problem"]) == (1, 1)
+    assert by_day["2026-03-10"]["Idea"] == 1
+    assert by_day["2026-03-11"]["Idea"] == 0
+    columns, rows = trends.volume_split(since=since, now=NOW, by="day", split="tag")
+    assert columns == ["Billing", "No tag"]
+    by_day = {r["period"].isoformat(): r for r in rows}
+    assert (by_day["2026-03-09"]["Billing"], by_day["2026-03-09"]["No tag"]) == (2, 0)
+    assert (by_day["2026-03-10"]["Billing"], by_day["2026-03-10"]["No tag"]) == (0, 1)
+
+
 def test_breakdowns_by_kind_status_tag_and_band(fixed):
     since = NOW - timedelta(days=7)
     kinds = {r["name"]: r["posts"] for r in trends.by_kind(since=since, now=NOW)}
@@ -145,6 +160,8 @@ def test_the_trends_page_draws_accessible_charts_beside_tables(recent, client_fo
     assert 'role="img"' in page
     assert '<title id="chart-volume-title">Posts and comments per day, last 7 days</title>' in page
     assert "<table>" in page and "Export PDF" in page
+    tags = client_for(staff).get("/staff/insights/?split=tag").content.decode()
+    assert "Posts per day by tag" in tags and '<th scope="col">Billing</th>' in tags
 
 
 def test_every_table_exports_as_csv(recent, client_for, staff):
@@ -170,6 +187,23 @@ def test_every_table_exports_as_csv(recent, client_for, staff):
     assert unanswered[0] == ["post_id", "title", "kind", "created_at", "days_waiting"]
     assert [r[1] for r in unanswered[1:]] == ["Ancient", "Login fails", "Export PDF"]
     assert client.get("/staff/insights/nonsense.csv").status_code == 404
+    split = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/staff/insights/split.csv?days=7&split=status").content.decode()
+            )
+        )
+    )
+    assert split[0] == [
+        "period",
+        "Open",
+        "Under review",
+        "Planned",
+        "In progress",
+        "Done",
+        "Declined",
+    ]
+    assert sum(int(r[1]) for r in split[1:]) == 2 and sum(int(r[3]) for r in split[1:]) == 1
 
 
 def test_a_title_starting_with_a_formula_is_defused_in_csv(customer, client_for, staff):
@@ -183,9 +217,9 @@ def test_the_trends_page_runs_a_recent_number_of_queries(
 ):
     client = client_for(staff)
     client.get("/staff/insights/")  # warm up: session and user
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get("/staff/insights/")
     for n in range(5):
         _post(customer, timezone.now(), title=f"More {n}")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get("/staff/insights/")

@@ -34,21 +34,35 @@ class Chart:
     ticks: list[dict]
     labels: list[dict]
     series: list[str]
+    colours: list[int]
 
     @property
     def keys(self) -> list[dict]:
-        return [{"name": name, "index": i} for i, name in enumerate(self.series)]
+        return [
+            {"name": name, "index": i} for name, i in zip(self.series, self.colours, strict=True)
+        ]
 
 
 def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    step = 10 ** (len(str(value)) - 1)
-    return ((value + step - 1) // step) * step
+    """The top of the axis: four equal whole steps of 1, 2 or 5 times a power of ten."""
+    step = 1
+    while step * 4 < value:
+        for factor in (2, 2.5, 2):  # 1 -> 2 -> 5 -> 10 -> 20 ...
+            step = int(step * factor)
+            if step * 4 >= value:
+                break
+    return step * 4
 
 
 def bar_chart(
-    *, id: str, title: str, rows: list[dict], label: str, series: list[str], description: str
+    *,
+    id: str,
+    title: str,
+    rows: list[dict],
+    label: str,
+    series: list[str],
+    description: str,
+    colours: list[int] | None = None,
 ) -> Chart:
     """Grouped vertical bars: one group per row, one bar per series."""
     plot_w = WIDTH - MARGIN_LEFT - 8
@@ -67,7 +81,7 @@ def bar_chart(
                     label=str(row[label]),
                     value=row[name],
                     series=name,
-                    series_index=j,
+                    series_index=colours[j] if colours else j,
                     x=round(gx + j * bar_w, 2),
                     y=round(MARGIN_TOP + plot_h - h, 2),
                     width=round(bar_w, 2),
@@ -81,6 +95,7 @@ def bar_chart(
         for k in range(5)
     ]
     return Chart(
+        colours=colours or list(range(len(series))),
         id=id,
         title=title,
         description=description,

@@ -74,6 +74,7 @@ def trends_page(request):
         rows=data["volume"],
         label="period",
         series=["negative", "neutral", "positive"],
+        colours=[3, 7, 2],  # vermillion, grey, green
     )
     split = _split(request)
     now = timezone.now()

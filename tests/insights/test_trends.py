@@ -223,3 +223,14 @@ def test_the_trends_page_runs_a_recent_number_of_queries(
         _post(customer, timezone.now(), title=f"More {n}")
     with django_assert_num_queries(15):
         client.get("/staff/insights/")
+
+
+def test_chart_axes_have_four_even_whole_steps_and_bars_scale_to_them():
+    from frankly.insights.charts import bar_chart
+
+    rows = [{"day": "Mon", "posts": 9}, {"day": "Tue", "posts": 3}]
+    chart = bar_chart(id="c", title="t", description="d", rows=rows, label="day", series=["posts"])
+    assert [t["value"] for t in chart.ticks] == [0, 5, 10, 15, 20]
+    tall, short = chart.bars
+    assert tall.height == pytest.approx(3 * short.height, rel=0.01)
+    assert [k["name"] for k in chart.keys] == ["posts"]

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("staff/do-not-contact.csv", account_views.do_not_contact_csv, name="do_not_contact_csv"),
     path("api/v1/", api.urls),
+    path("", include("frankly.insights.urls")),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),
     path("notifications/", include("frankly.notify.urls")),

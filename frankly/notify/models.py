@@ -99,6 +99,7 @@ class Event(models.TextChoices):
     COMMENT_CREATED = "comment.created", "A comment is posted"
     INCIDENT_UPDATED = "incident.updated", "An incident update is posted"
     CHANGELOG_PUBLISHED = "changelog.published", "A changelog entry is published"
+    ALERT_RAISED = "alert.raised", "A backlash alert is raised (staff insights)"
 
 
 def _webhook_secret() -> str:

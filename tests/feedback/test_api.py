@@ -1276,6 +1276,9 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/webhooks/{endpoint_id}/rotate-secret": {"post"},
         "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},
         "/api/v1/webhooks/deliveries/{delivery_id}/redeliver": {"post"},
+        "/api/v1/posts/similar": {"get"},
+        "/api/v1/insights/summary": {"get"},
+        "/api/v1/insights/alerts": {"get"},
     }
     assert "MergeIn" in schema["components"]["schemas"]
     assert set(schema["components"]["schemas"]["MergeIn"]["properties"]) == {"into"}

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from frankly.accounts.sso_views import sso_login
 from frankly.api import api
 
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("frankly.accounts.urls")),
     path("api/v1/", api.urls),
+    path("sso/", sso_login, name="sso"),
+    path("staff/crm/", include("frankly.crm.urls")),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),
     path("notifications/", include("frankly.notify.urls")),

@@ -98,6 +98,7 @@ class Event(models.TextChoices):
     COMMENT_CREATED = "comment.created", "A comment is posted"
     INCIDENT_UPDATED = "incident.updated", "An incident update is posted"
     CHANGELOG_PUBLISHED = "changelog.published", "A changelog entry is published"
+    CONTACT_UPDATED = "contact.updated", "A customer's account, preferences or consents change"
 
 
 def _webhook_secret() -> str:

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from frankly.crm import views
 
 app_name = "crm"
-urlpatterns = []
+urlpatterns = [
+    path("import/", views.import_page, name="import"),
+    path("import/<int:import_id>/", views.import_report, name="import_report"),
+    path("stale/", views.stale_page, name="stale"),
+    path("stale.csv", views.stale_csv, name="stale_csv"),
+    path("posts/", views.valued_posts, name="posts"),
+    path("posts/<int:post_id>/", views.post_backers, name="post"),
+]

@@ -1,0 +1,189 @@
+"""Stale contacts ("you don't know Jack"): CRM records that look out of date, each with
+the reason and a suggested fix. Nothing here changes a record; staff decide."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from frankly.access import require_staff
+from frankly.crm.emails import canonical_email, company_domain, domain_of
+from frankly.crm.models import Contact, EmailBounce
+from frankly.cursor import Key, Page, paginate
+from frankly.errors import Invalid
+
+
+class Why:
+    EMAIL_MOVED = "email_moved"
+    BOUNCED = "bounced"
+    INACTIVE = "inactive"
+    DUPLICATE = "duplicate"
+    PREFERENCE_CONFLICT = "preference_conflict"
+
+
+@dataclass
+class Reason:
+    code: str
+    detail: str
+    suggested_fix: str
+
+
+def _email_moved(found) -> None:
+    linked = Contact.objects.filter(user__isnull=False).select_related("user")
+    for contact in linked.iterator(chunk_size=2000):
+        new_email = contact.user.email.lower()
+        new_domain = company_domain(new_email)
+        if new_email == contact.email or new_domain is None:
+            continue
+        if new_domain == domain_of(contact.email):
+            continue
+        found[contact.pk].append(
+            Reason(
+                Why.EMAIL_MOVED,
+                f"The person now uses {new_email} in Frankly: another company's domain "
+                f"({new_domain}), not {domain_of(contact.email)}.",
+                f"Check whether they moved to {new_domain}; if so, change the email to "
+                f"{new_email} and the company, or close this contact.",
+            )
+        )
+
+
+def _bounced(found) -> None:
+    bounces = {}
+    for bounce in EmailBounce.objects.order_by("created_at", "id"):
+        bounces[bounce.email] = bounce  # the latest per address wins
+    if not bounces:
+        return
+    for contact in Contact.objects.filter(email__in=list(bounces)).only("pk", "email"):
+        bounce = bounces[contact.email]
+        found[contact.pk].append(
+            Reason(
+                Why.BOUNCED,
+                f"Mail to {contact.email} bounced on {bounce.created_at:%Y-%m-%d}: "
+                f"{bounce.code} {bounce.message[:200]}".rstrip(),
+                "Find the person's current address, or mark the contact as unreachable.",
+            )
+        )
+
+
+def _inactive(found, months: int) -> None:
+    from frankly.feedback.models import Comment, Post, Vote
+
+    since = timezone.now() - timedelta(days=30 * months)
+    user = OuterRef("user")
+    active = (
+        Q(user__last_login__gte=since)
+        | Exists(Post.objects.filter(author=user, created_at__gte=since))
+        | Exists(Comment.objects.filter(author=user, created_at__gte=since))
+        | Exists(Vote.objects.filter(user=user, created_at__gte=since))
+    )
+    quiet = (
+        Contact.objects.filter(Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=since))
+        .exclude(Q(user__isnull=False) & active)
+        .only("pk", "last_contacted_at")
+    )
+    for contact in quiet.iterator(chunk_size=2000):
+        last = (
+            f"last CRM contact {contact.last_contacted_at:%Y-%m-%d}"
+            if contact.last_contacted_at
+            else "no CRM contact on record"
+        )
+        found[contact.pk].append(
+            Reason(
+                Why.INACTIVE,
+                f"No activity in Frankly for {months} months and {last}.",
+                "Reach out to confirm the contact is still current, or archive it.",
+            )
+        )
+
+
+def _duplicates(found) -> None:
+    groups = defaultdict(list)
+    for pk, email, user_id in Contact.objects.values_list("pk", "email", "user_id"):
+        groups[("email", canonical_email(email))].append((pk, email))
+        if user_id is not None:
+            groups[("user", user_id)].append((pk, email))
+    flagged = set()
+    for (kind, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        for pk, _email in members:
+            others = ", ".join(e for p, e in members if p != pk)
+            if (pk, others) in flagged:
+                continue
+            flagged.add((pk, others))
+            why = "the same Frankly account" if kind == "user" else "the same mailbox"
+            found[pk].append(
+                Reason(
+                    Why.DUPLICATE,
+                    f"Probably the same person as {others} ({why}).",
+                    "Merge the duplicates in the CRM, keeping the address the person uses now.",
+                )
+            )
+
+
+def _preference_conflicts(found) -> None:
+    """The CRM plans a sales contact, but the person said never (issue 7's preferences)."""
+    try:
+        apps.get_model("accounts", "ContactPreferences")
+    except LookupError:  # a build without contact preferences
+        return
+    conflicted = Contact.objects.filter(
+        plans_sales_contact=True, user__contact_preferences__sales_contact="never"
+    ).only("pk")
+    for contact in conflicted:
+        found[contact.pk].append(
+            Reason(
+                Why.PREFERENCE_CONFLICT,
+                "The CRM plans a sales call or contact, but the person chose "
+                '"never" for sales contact in Frankly.',
+                "Cancel the planned sales contact and record the opt-out in the CRM.",
+            )
+        )
+
+
+def stale_reasons(*, months: int | None = None) -> dict[int, list[Reason]]:
+    months = settings.CRM_STALE_MONTHS if months is None else months
+    found: dict[int, list[Reason]] = defaultdict(list)
+    _email_moved(found)
+    _bounced(found)
+    _inactive(found, months)
+    _duplicates(found)
+    _preference_conflicts(found)
+    return found
+
+
+def check_months(raw) -> int:
+    if raw in (None, ""):
+        return settings.CRM_STALE_MONTHS
+    try:
+        months = int(raw)
+    except (TypeError, ValueError):
+        months = -1
+    if not 1 <= months <= 120:
+        raise Invalid("Months is a whole number from 1 to 120.", field="months")
+    return months
+
+
+def stale_contacts(
+    *, viewer, months: int | None = None, cursor: str | None = None, limit: int | None = 50
+) -> Page:
+    """Contacts that look out of date, each with ``reasons``, by email. Staff only.
+    ``limit=None`` returns them all (for the CSV export)."""
+    require_staff(viewer)
+    found = stale_reasons(months=months)
+    contacts = Contact.objects.filter(pk__in=list(found)).select_related("company", "user")
+    if limit is None:
+        page = Page(items=list(contacts.order_by("email", "id")), next=None)
+    else:
+        if not 1 <= limit <= 500:
+            raise Invalid("Ask for between 1 and 500 contacts at a time.", field="limit")
+        keys = [Key("email", descending=False), Key("id", descending=False)]
+        page = paginate(contacts, keys=keys, cursor=cursor, limit=limit)
+    for contact in page.items:
+        contact.reasons = found[contact.pk]
+    return page

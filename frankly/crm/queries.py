@@ -33,12 +33,14 @@ def with_weighted_value(posts):
     companies = (
         Company.objects.filter(value__isnull=False)
         .filter(Exists(voter_in_company))
+        .order_by()
         .annotate(total=_sum("value"))
         .values("total")
     )
     individuals = (
         Contact.objects.filter(Q(company__isnull=True) | Q(company__value__isnull=True))
         .filter(user__votes__post=OuterRef("pk"))
+        .order_by()
         .annotate(total=_sum("value"))
         .values("total")
     )

@@ -251,7 +251,8 @@ def _account_for(identity: Identity, SsoIdentity) -> User:
             user.display_name = identity.name
             changed.append("display_name")
         if changed:
-            user.save(update_fields=changed)
+            user.updated_at = timezone.now()
+            user.save(update_fields=[*changed, "updated_at"])
     address, _ = EmailAddress.objects.get_or_create(
         user=user, email=identity.email, defaults={"verified": True}
     )

@@ -1,10 +1,12 @@
 """CRM API (staff only): stale contacts, posts by customer value, one post's backers.
 Nothing here is public; every endpoint refuses customers with 403."""
 
+from datetime import date, datetime
+
 from ninja import Field, Query, Router, Schema
 
 from frankly.accounts.auth import SIGNED_IN
-from frankly.crm import queries, stale
+from frankly.crm import queries, stale, sync
 from frankly.errors import NotFound
 from frankly.validation import is_valid_id
 
@@ -74,6 +76,45 @@ class ValuedPostDetailOut(ValuedPostOut):
 
 class ValuedPostListOut(Schema):
     items: list[ValuedPostOut]
+    next: str | None
+
+
+class PreferencesOut(Schema):
+    product_news: bool
+    surveys: bool
+    incident_notices: bool
+    sales_contact: str = Field(description="never or when_asked")
+    updated_at: datetime | None = Field(description="null while the defaults apply")
+
+
+class ConsentOut(Schema):
+    id: int
+    kind: str = Field(description="testimonial")
+    state: str
+    placement: str
+    until: date
+    object_url: str
+    decided_at: datetime | None
+    updated_at: datetime
+
+
+class UserChangeOut(Schema):
+    user_id: int
+    email: str
+    name: str
+    is_active: bool
+    deleted: bool
+    updated_at: datetime
+    changed_at: str = Field(
+        description="ISO 8601 time of the latest change (user, preferences or consents), "
+        "to the microsecond: pass it as the next `since`"
+    )
+    preferences: PreferencesOut
+    consents: list[ConsentOut]
+
+
+class ChangeListOut(Schema):
+    items: list[UserChangeOut]
     next: str | None
 
 
@@ -188,3 +229,27 @@ def valued_post(request, post_id: int) -> dict:
         else None
     )
     return out
+
+
+@router.get(
+    "/crm/changes",
+    response=ChangeListOut,
+    auth=SIGNED_IN,
+    summary="Customers whose account, contact preferences or consents changed (staff)",
+    description=(
+        "For a CRM to pull: users changed after `since` (ISO 8601 with a time zone), "
+        "oldest change first. Keep the last item's `changed_at` as the next `since`. "
+        "The webhook event `contact.updated` sends the same shape as each change happens."
+    ),
+)
+def list_changes(
+    request,
+    since: Query[str | None] = None,
+    cursor: Query[str | None] = None,
+    limit: Query[int] = 100,
+) -> dict:
+    page = sync.changes(
+        viewer=request.user, since=sync.parse_since(since), cursor=cursor, limit=limit
+    )
+    items = [{**sync.user_change(u), "changed_at": u.changed_at.isoformat()} for u in page.items]
+    return {"items": items, "next": page.next}

@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -127,20 +126,26 @@ def _duplicates(found) -> None:
 
 
 def _preference_conflicts(found) -> None:
-    """The CRM plans a sales contact, but the person said never (issue 7's preferences)."""
-    try:
-        apps.get_model("accounts", "ContactPreferences")
-    except LookupError:  # a build without contact preferences
-        return
-    conflicted = Contact.objects.filter(
-        plans_sales_contact=True, user__contact_preferences__sales_contact="never"
-    ).only("pk")
-    for contact in conflicted:
+    """The CRM plans a sales contact, but the person said never (or never said yes:
+    sales contact is opt-in, and "never" is the default)."""
+    from frankly.accounts.models import SalesContact
+
+    planned = Contact.objects.filter(plans_sales_contact=True, user__isnull=False).select_related(
+        "user__contact_preferences"
+    )
+    for contact in planned:
+        preferences = getattr(contact.user, "contact_preferences", None)
+        if preferences is not None and preferences.sales_contact != SalesContact.NEVER:
+            continue
+        said = (
+            'chose "never" for sales contact'
+            if preferences is not None
+            else "never agreed to sales contact (Frankly's default is never)"
+        )
         found[contact.pk].append(
             Reason(
                 Why.PREFERENCE_CONFLICT,
-                "The CRM plans a sales call or contact, but the person chose "
-                '"never" for sales contact in Frankly.',
+                f"The CRM plans a sales call or contact, but the person {said} in Frankly.",
                 "Cancel the planned sales contact and record the opt-out in the CRM.",
             )
         )

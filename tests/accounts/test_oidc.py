@@ -22,7 +22,7 @@ def _settings_with(env: dict) -> dict:
         "print(json.dumps(settings.SOCIALACCOUNT_PROVIDERS))"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("FRANKLY_OIDC_")}
-    result = subprocess.run(  # noqa: S603 (our own interpreter and a fixed script)
+    result = subprocess.run(
         [sys.executable, "-c", script],
         env={**clean, "DJANGO_SETTINGS_MODULE": "frankly.settings", **env},
         cwd=ROOT,

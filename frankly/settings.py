@@ -249,6 +249,7 @@ SSO_LEEWAY_SECONDS = env.int("FRANKLY_SSO_LEEWAY_SECONDS", default=30)
 # Generic OpenID Connect login through django-allauth, shown when a server URL is set.
 OIDC_SERVER_URL = env.str("FRANKLY_OIDC_SERVER_URL", default="")
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+SOCIALACCOUNT_ADAPTER = "frankly.accounts.oidc.SocialAccountAdapter"
 if OIDC_SERVER_URL:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
         {

@@ -63,17 +63,48 @@ def test_the_login_page_has_no_button_when_unconfigured(client, db, settings):
     assert "/accounts/oidc/" not in body
 
 
-def test_starting_the_login_redirects_to_the_provider(client, db, settings):
-    """The first leg of the round trip: allauth fetches the provider's discovery
-    document from a real local server and sends the browser to its authorize URL."""
-    from tests.accounts.oidc_provider import DiscoveryServer
+def test_a_whole_login_round_trip_creates_and_signs_in_the_account(client, db, settings):
+    """allauth against a real local provider: the login redirects to /authorize, the
+    callback exchanges the code at /token, reads /userinfo and signs the person in."""
+    from urllib.parse import parse_qs, urlsplit
 
-    with DiscoveryServer() as server:
-        app = {**APP, "settings": {"server_url": server.url}}
+    from allauth.socialaccount.models import SocialAccount
+
+    from frankly.accounts.models import User
+    from tests.accounts.oidc_provider import CODE, OidcProvider
+
+    with OidcProvider() as provider:
+        app = {**APP, "settings": {"server_url": provider.url}}
         settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [app]}}
-        response = client.post("/accounts/oidc/company/login/")
-    assert response.status_code == 302
-    location = response["Location"]
-    assert location.startswith(f"{server.url}/authorize?")
-    assert "client_id=frankly-client" in location
-    assert "redirect_uri=" in location and "state=" in location
+        start = client.post("/accounts/oidc/company/login/")
+        assert start.status_code == 302
+        location = urlsplit(start["Location"])
+        assert (
+            f"{location.scheme}://{location.netloc}{location.path}" == f"{provider.url}/authorize"
+        )
+        query = {k: v[0] for k, v in parse_qs(location.query).items()}
+        assert query["client_id"] == "frankly-client"
+        # The browser would log in at the provider, which sends it back with a code:
+        back = client.get(
+            "/accounts/oidc/company/login/callback/", {"code": CODE, "state": query["state"]}
+        )
+        assert provider.token_requests[0]["code"] == CODE
+    assert back.status_code == 302, back.content.decode()[:500]
+    user = User.objects.get(email="olivia@acme.example")
+    assert SocialAccount.objects.get(user=user).uid == "idp-user-7"
+    assert client.get("/account/settings/").status_code == 200  # signed in
+    assert user.display_name == "Olivia Oidc"
+
+
+def test_a_callback_with_a_forged_state_signs_nobody_in(client, db, settings):
+    from frankly.accounts.models import User
+    from tests.accounts.oidc_provider import CODE, OidcProvider
+
+    with OidcProvider() as provider:
+        app = {**APP, "settings": {"server_url": provider.url}}
+        settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [app]}}
+        client.post("/accounts/oidc/company/login/")
+        client.get("/accounts/oidc/company/login/callback/", {"code": CODE, "state": "forged"})
+        assert provider.token_requests == []
+    assert not User.objects.exists()
+    assert "_auth_user_id" not in client.session

@@ -12,8 +12,10 @@ from django.utils import timezone
 from frankly.access import require_staff
 from frankly.crm.emails import canonical_email, company_domain, domain_of
 from frankly.crm.models import Contact, EmailBounce
-from frankly.cursor import Key, Page, paginate
+from frankly.cursor import BAD_CURSOR, Key, Page, _decode, _encode
 from frankly.errors import Invalid
+
+KEYS = [Key("email", descending=False), Key("id", descending=False)]
 
 
 class Why:
@@ -57,7 +59,12 @@ def _bounced(found) -> None:
         bounces[bounce.email] = bounce  # the latest per address wins
     if not bounces:
         return
-    for contact in Contact.objects.filter(email__in=list(bounces)).only("pk", "email"):
+    emails = list(bounces)
+    bounced = []
+    for start in range(0, len(emails), 500):  # SQLite limits parameters per query
+        batch = Contact.objects.filter(email__in=emails[start : start + 500])
+        bounced.extend(batch.only("pk", "email"))
+    for contact in bounced:
         bounce = bounces[contact.email]
         found[contact.pk].append(
             Reason(
@@ -174,21 +181,40 @@ def check_months(raw) -> int:
     return months
 
 
+def _load(ids: list[int]) -> list[Contact]:
+    """The contacts with these ids, in this order, fetched in batches (SQLite limits
+    the number of parameters in one query)."""
+    loaded: dict[int, Contact] = {}
+    for start in range(0, len(ids), 500):
+        batch = Contact.objects.filter(pk__in=ids[start : start + 500])
+        loaded.update((c.pk, c) for c in batch.select_related("company", "user"))
+    return [loaded[pk] for pk in ids if pk in loaded]
+
+
 def stale_contacts(
     *, viewer, months: int | None = None, cursor: str | None = None, limit: int | None = 50
 ) -> Page:
     """Contacts that look out of date, each with ``reasons``, by email. Staff only.
     ``limit=None`` returns them all (for the CSV export)."""
     require_staff(viewer)
+    if limit is not None and not 1 <= limit <= 500:
+        raise Invalid("Ask for between 1 and 500 contacts at a time.", field="limit")
     found = stale_reasons(months=months)
-    contacts = Contact.objects.filter(pk__in=list(found)).select_related("company", "user")
-    if limit is None:
-        page = Page(items=list(contacts.order_by("email", "id")), next=None)
-    else:
-        if not 1 <= limit <= 500:
-            raise Invalid("Ask for between 1 and 500 contacts at a time.", field="limit")
-        keys = [Key("email", descending=False), Key("id", descending=False)]
-        page = paginate(contacts, keys=keys, cursor=cursor, limit=limit)
-    for contact in page.items:
+    order = [
+        (email, pk)
+        for email, pk in Contact.objects.order_by("email", "id").values_list("email", "id")
+        if pk in found
+    ]
+    next_cursor = None
+    if cursor:
+        after = _decode(cursor, KEYS)
+        if not (isinstance(after[0], str) and isinstance(after[1], int)):
+            raise Invalid(BAD_CURSOR, field="cursor")
+        order = [row for row in order if row > (after[0], after[1])]
+    if limit is not None and len(order) > limit:
+        order = order[:limit]
+        next_cursor = _encode(list(order[-1]))
+    contacts = _load([pk for _, pk in order])
+    for contact in contacts:
         contact.reasons = found[contact.pk]
-    return page
+    return Page(items=contacts, next=next_cursor)

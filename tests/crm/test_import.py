@@ -186,3 +186,16 @@ def test_import_pages_refuse_non_staff(client_for, customer, who):
     response = _upload(client, HUBSPOT.replace("Jack", "Jacques").encode())
     assert response.status_code == (302 if who == "anonymous" else 403)
     assert ContactImport.objects.count() == 1
+
+
+def test_the_import_page_lists_earlier_imports_in_fixed_queries(
+    client_for, staff, django_assert_num_queries
+):
+    for n in range(5):
+        run(HUBSPOT.replace("Enterprise", f"Plan {n}"))
+    client = client_for(staff)
+    client.get("/staff/crm/import/")
+    # session, user, imports with their importer, unread count
+    with django_assert_num_queries(4):
+        response = client.get("/staff/crm/import/")
+    assert response.content.decode().count("export.csv") == 5

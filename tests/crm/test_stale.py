@@ -161,8 +161,8 @@ def test_the_stale_page_costs_a_fixed_number_of_queries(
         fresh(f"d.up{n}@gmail.com")
     client = client_for(staff)
     client.get("/staff/crm/stale/")
-    # session, user, five reason queries, the page of contacts, the unread count
-    with django_assert_max_num_queries(10):
+    # session, user, six reason queries, the order, the page of contacts, unread count
+    with django_assert_max_num_queries(11):
         assert client.get("/staff/crm/stale/").status_code == 200
 
 
@@ -183,3 +183,21 @@ def test_stale_pages_and_api_refuse_non_staff(seeded, client_for, api_client, cu
         assert b"bounce@acme.example" not in response.content
     response = api_client(user).get("/crm/stale")
     assert response.status_code == (401 if user is None else 403)
+
+
+def test_a_bad_cursor_is_a_clear_422(seeded, api_client, staff):
+    response = api_client(staff).get("/crm/stale?cursor=WzEsMl0")  # [1,2]: wrong types
+    assert response.status_code == 422
+    assert "cursor" in response.json()["detail"]
+
+
+def test_many_stale_contacts_page_and_export(db, client_for, api_client, staff):
+    from frankly.crm.importing import import_contacts
+
+    rows = "".join(f"person{n:05d}@acme.example\n" for n in range(700))
+    import_contacts(filename="big.csv", data=("Email\n" + rows).encode())
+    client = api_client(staff)
+    page = client.get("/crm/stale?limit=500").json()
+    assert len(page["items"]) == 500 and page["next"]
+    export = client_for(staff).get("/staff/crm/stale.csv")
+    assert export.content.decode().count("inactive") == 700

@@ -107,3 +107,29 @@ def record_bounce(*, email: str, code: int, message: str) -> EmailBounce:
     return EmailBounce.objects.create(
         email=email.strip().lower()[:254], code=code, message=message[:2_000]
     )
+
+
+def link_contacts_to_accounts(*, actor) -> int:
+    """Link contacts that have no account yet to the account with the same email (people
+    who signed up after the import). Staff only; returns how many were linked."""
+    from frankly.access import require_staff
+
+    require_staff(actor)
+    linked = 0
+    with transaction.atomic():
+        unlinked = list(Contact.objects.filter(user__isnull=True).values_list("pk", "email"))
+        for start in range(0, len(unlinked), 500):  # SQLite limits parameters per query
+            batch = dict(unlinked[start : start + 500])
+            by_email = {
+                email.lower(): pk
+                for pk, email in User.objects.filter(email__in=batch.values()).values_list(
+                    "pk", "email"
+                )
+            }
+            for contact_id, email in batch.items():
+                if email in by_email:
+                    Contact.objects.filter(pk=contact_id, user__isnull=True).update(
+                        user_id=by_email[email], updated_at=timezone.now()
+                    )
+                    linked += 1
+    return linked

@@ -5,6 +5,7 @@ from frankly.crm import views
 app_name = "crm"
 urlpatterns = [
     path("import/", views.import_page, name="import"),
+    path("link-accounts/", views.link_accounts, name="link_accounts"),
     path("import/<int:import_id>/", views.import_report, name="import_report"),
     path("stale/", views.stale_page, name="stale"),
     path("stale.csv", views.stale_csv, name="stale_csv"),

@@ -4,13 +4,14 @@ by customer value. Thin: parse, call one service or query, render."""
 import csv
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from frankly.access import require_staff
-from frankly.crm import queries, stale
+from frankly.crm import queries, services, stale
 from frankly.crm.importing import MAX_BYTES, import_contacts
 from frankly.crm.models import ContactImport
 from frankly.errors import FranklyError
@@ -65,6 +66,20 @@ def import_page(request):
         {"form": form, "report": report, "imports": imports},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def link_accounts(request):
+    require_staff(request.user)
+    linked = services.link_contacts_to_accounts(actor=request.user)
+    messages.success(
+        request,
+        f"Linked {linked} contact{'s' if linked != 1 else ''} to the account with the same email."
+        if linked
+        else "Every contact with a matching account is linked already.",
+    )
+    return redirect("crm:import")
 
 
 @login_required

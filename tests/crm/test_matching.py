@@ -65,3 +65,28 @@ def test_a_bad_email_is_refused_and_stores_nothing(db):
 
 def test_canonical_email_folds_dots_tags_and_googlemail():
     assert canonical_email("Jo.Ann+x@googlemail.com") == "joann@gmail.com"
+
+
+def test_staff_link_contacts_to_people_who_signed_up_after_the_import(client_for, staff):
+    save_contact(email="late@acme.example", data=ContactData())
+    save_contact(email="nobody@acme.example", data=ContactData())
+    late = make_user()
+    late.email = "late@acme.example"
+    late.save()
+    assert Contact.objects.get(email="late@acme.example").user is None  # nothing by itself
+    response = client_for(staff).post("/staff/crm/link-accounts/", follow=True)
+    assert "Linked 1 contact to the account" in response.content.decode()
+    assert Contact.objects.get(email="late@acme.example").user == late
+    assert Contact.objects.get(email="nobody@acme.example").user is None
+
+
+@pytest.mark.parametrize("who", ["anonymous", "customer"])
+def test_linking_refuses_non_staff(client_for, customer, who):
+    save_contact(email="late@acme.example", data=ContactData())
+    customer.email = "late@acme.example"
+    customer.save()
+    response = client_for(None if who == "anonymous" else customer).post(
+        "/staff/crm/link-accounts/"
+    )
+    assert response.status_code == (302 if who == "anonymous" else 403)
+    assert Contact.objects.get().user is None

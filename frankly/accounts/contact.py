@@ -141,3 +141,54 @@ def do_not_contact(topic: str):
         return people.filter(contact_preferences__incident_notices=False)
     # No row means the default, which is "no" for product news and surveys.
     return people.exclude(**{f"contact_preferences__{topic}": True})
+
+
+STOP_SALT = "frankly.accounts.contact.stop"
+
+
+def stop_token(user: User, topic: str) -> str:
+    from django.core import signing
+
+    return signing.dumps({"u": user.pk, "t": topic}, salt=STOP_SALT, compress=True)
+
+
+def stop_url(user: User, topic: str) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("accounts:contact_stop", args=[stop_token(user, topic)])
+
+
+def stop_headers(user: User, topic: str) -> dict:
+    """RFC 8058 one-click unsubscribe for mails about a contact topic."""
+    return {
+        "List-Unsubscribe": f"<{stop_url(user, topic)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def read_stop_token(token: str) -> tuple[User, str]:
+    from django.core import signing
+
+    from frankly.errors import NotFound
+
+    try:
+        data = signing.loads(token, salt=STOP_SALT)
+        user = User.objects.filter(pk=int(data["u"]), deleted_at__isnull=True).first()
+        topic = data["t"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        user, topic = None, None
+    if user is None or topic not in BOOLEAN_FIELDS:
+        raise NotFound(
+            "This link is not valid (any more). Change your choices in your contact "
+            "preferences instead."
+        )
+    return user, topic
+
+
+@transaction.atomic
+def stop_by_token(*, token: str) -> tuple[User, str]:
+    """One click, no login: turn one topic off for the person the mail was for."""
+    user, topic = read_stop_token(token)
+    set_contact_preferences(user=user, **{topic: False})
+    return user, topic

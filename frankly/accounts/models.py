@@ -102,6 +102,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or f"Customer {self.pk}"
 
     @property
+    def hides_profile(self) -> bool:
+        """A customer who hides their profile, or their name (a profile page would tie
+        all their "A customer" posts together), has no public profile page."""
+        return not self.is_staff and (self.hide_profile or not self.show_name)
+
+    @property
     def initials(self) -> str:
         words = [w for w in self.public_name.replace("-", " ").split() if w[:1].isalnum()]
         letters = "".join(w[0] for w in words[:2]).upper()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from frankly.accounts.models import User
@@ -133,3 +133,12 @@ def link_contacts_to_accounts(*, actor) -> int:
                     )
                     linked += 1
     return linked
+
+
+def forget_person(user: User) -> None:
+    """An account is being erased at its owner's request: drop Frankly's copy of their
+    CRM record and bounce history too (the company's own CRM keeps its records; the
+    webhook ``contact.updated`` with ``deleted: true`` told it of the deletion)."""
+    email = user.email.lower()
+    Contact.objects.filter(models.Q(user=user) | models.Q(email=email)).delete()
+    EmailBounce.objects.filter(email=email).delete()

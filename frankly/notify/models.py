@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     RESPONSE = "response", "Official responses on posts I follow"
     SHIPPED = "shipped", "Something I asked for shipped"
     MENTION = "mention", "Someone mentioned me"
+    CONSENT = "consent", "Staff ask to quote what I wrote"
 
 
 class Delivery(models.TextChoices):

@@ -51,7 +51,9 @@ def refusing_smtp(smtp_server):
 
 
 def _send(to: str) -> OutboxMessage:
-    message = queue_email(key=f"test:{to}", to=to, subject="Hello", body="Hi there.")
+    message = queue_email(
+        key=f"test:{to}", to=to, subject="Hello", body="Hi there.", topic="account"
+    )
     send_now(message.pk)
     message.refresh_from_db()
     return message

@@ -98,3 +98,44 @@ def test_a_preference_change_sends_contact_updated(
     assert sent["event"] == "contact.updated"
     assert sent["data"]["user_id"] == customer.pk
     assert sent["data"]["preferences"]["product_news"] is True
+
+
+def test_erasing_an_account_tells_the_crm_and_drops_franklys_copy(
+    customer, settings, django_capture_on_commit_callbacks
+):
+    from frankly.accounts.privacy import erase_account, request_account_deletion
+    from frankly.crm.models import Contact, EmailBounce
+    from frankly.crm.services import ContactData, record_bounce, save_contact
+    from tests.conftest import PASSWORD
+
+    save_contact(email=customer.email, data=ContactData(plan="Gold"))
+    record_bounce(email=customer.email, code=550, message="no such user")
+    kept, _ = save_contact(email="someone@else.example", data=ContactData())
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOK_TIMEOUT = TIMEOUT
+    with Receiver() as receiver:
+        WebhookEndpoint.objects.create(url=receiver.url, events=[Event.CONTACT_UPDATED])
+        with django_capture_on_commit_callbacks(execute=True):
+            request_account_deletion(user=customer, password=PASSWORD, keep_content=False)
+    assert receiver.requests[0].json["data"]["deleted"] is True
+    # The erase job ran after the commit (tasks run inline in tests).
+    assert not User.objects.filter(pk=customer.pk).exists()
+    assert not erase_account(customer.pk, keep_content=False)
+    assert list(Contact.objects.all()) == [kept]
+    assert not EmailBounce.objects.exists()
+
+
+def test_profile_and_privacy_changes_send_contact_updated(
+    customer, settings, django_capture_on_commit_callbacks
+):
+    from frankly.accounts.services import set_privacy, update_profile
+
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOK_TIMEOUT = TIMEOUT
+    with Receiver() as receiver:
+        WebhookEndpoint.objects.create(url=receiver.url, events=[Event.CONTACT_UPDATED])
+        with django_capture_on_commit_callbacks(execute=True):
+            update_profile(user=customer, display_name="Carol C.")
+        with django_capture_on_commit_callbacks(execute=True):
+            set_privacy(user=customer, show_name=False, hide_profile=True)
+    assert [r.json["data"]["name"] for r in receiver.requests] == ["Carol C.", "Carol C."]

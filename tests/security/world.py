@@ -1,7 +1,11 @@
-"""One of everything a write can touch, made through the services as people would."""
+"""One of everything a write can touch, made through the services as people would.
 
-from dataclasses import dataclass
+Each piece is made the first time a test asks for it (with what it depends on), so
+a test that needs only a post does not pay for an incident and a webhook too.
+"""
+
 from datetime import timedelta
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -13,85 +17,174 @@ from frankly.roadmap import services as roadmap
 from frankly.transparency import moderation, rules
 
 
-@dataclass
 class World:
-    people: dict
-    post: object  # the customer's post
-    comment: object  # the customer's comment on it
-    target: object  # another customer's post (merge target)
-    rule: object
-    hidden: object  # the customer's comment, hidden by staff, not appealed
-    appealed: object  # the customer's comment, hidden and appealed
-    appeal: object
-    component: object
-    incident: object
-    draft: object  # a changelog draft
-    entry: object  # a published changelog entry
-    endpoint: object
-    delivery: object  # a failed webhook delivery
+    def __init__(self, people: dict, *, text: str = ""):
+        """``people`` maps persona names to users; ``text`` goes into every text field."""
+        self.people = people
+        self.text = text
+        self.extra = f" {text}" if text else ""
+        self.customer = people["customer"]
+        self.other = people["other_customer"]
+        self.staff = people["staff"]
+
+    def everything(self) -> "World":
+        for name in dir(type(self)):
+            if isinstance(getattr(type(self), name), cached_property):
+                getattr(self, name)
+        return self
+
+    @cached_property
+    def post(self):
+        """The customer's idea."""
+        return feedback.create_post(
+            author=self.customer,
+            kind="idea",
+            title=f"Dark mode{self.extra}",
+            body=f"Please{self.extra}",
+            tags=(),
+        )
+
+    @cached_property
+    def comment(self):
+        """The customer's comment on their idea."""
+        return feedback.add_comment(
+            author=self.customer, post_id=self.post.pk, body=f"Me too{self.extra}"
+        )
+
+    @cached_property
+    def target(self):
+        """Another customer's idea, with a comment of theirs."""
+        target = feedback.create_post(
+            author=self.other,
+            kind="idea",
+            title=f"Night theme{self.extra}",
+            body=f"Same{self.extra}",
+            tags=(),
+        )
+        feedback.add_comment(author=self.other, post_id=target.pk, body=f"Agreed{self.extra}")
+        return target
+
+    @cached_property
+    def rule(self):
+        return rules.create_rule(
+            actor=self.staff, title=f"Be kind{self.extra}", description=f"Always{self.extra}"
+        )
+
+    def _hidden_comment(self, body: str):
+        comment = feedback.add_comment(author=self.customer, post_id=self.post.pk, body=body)
+        moderation.hide_content(
+            actor=self.staff,
+            object_type="comment",
+            object_id=comment.pk,
+            rule_id=self.rule.pk,
+            reason=f"Rude{self.extra}",
+        )
+        return comment
+
+    @cached_property
+    def hidden(self):
+        """The customer's comment, hidden by staff, not appealed."""
+        return self._hidden_comment(f"Rude words{self.extra}")
+
+    @cached_property
+    def appeal(self):
+        """The customer's appeal against another hidden comment of theirs."""
+        appealed = self._hidden_comment(f"Harsh{self.extra}")
+        return moderation.appeal_hiding(
+            author=self.customer,
+            object_type="comment",
+            object_id=appealed.pk,
+            message=f"Unfair{self.extra}",
+        )
+
+    @cached_property
+    def component(self):
+        return incidents.create_component(
+            actor=self.staff, name=f"API{self.extra}", description=self.text
+        )
+
+    @cached_property
+    def incident(self):
+        """An open incident on the component."""
+        return incidents.open_incident(
+            actor=self.staff,
+            title=f"Slow pages{self.extra}",
+            impact="minor",
+            body=f"Looking{self.extra}",
+            components=[self.component.pk],
+        )
+
+    @cached_property
+    def resolved_incident(self):
+        incident = incidents.open_incident(
+            actor=self.staff,
+            title=f"Errors{self.extra}",
+            impact="major",
+            body=f"Looking{self.extra}",
+            components=[self.component.pk],
+        )
+        incidents.post_incident_update(
+            actor=self.staff, incident_id=incident.pk, state="resolved", body=f"Fixed{self.extra}"
+        )
+        return incident
+
+    @cached_property
+    def draft(self):
+        return roadmap.create_entry(
+            actor=self.staff, title=f"Draft{self.extra}", body=f"Soon{self.extra}"
+        )
+
+    @cached_property
+    def entry(self):
+        """A published changelog entry with a comment."""
+        entry = roadmap.create_entry(
+            actor=self.staff,
+            title=f"Dark mode ships{self.extra}",
+            body=f"Done{self.extra}",
+            post_ids=[self.post.pk],
+            publish=True,
+        )
+        roadmap.add_entry_comment(author=self.other, entry_id=entry.pk, body=f"Thanks{self.extra}")
+        return entry
+
+    @cached_property
+    def endpoint(self):
+        return webhook_admin.register_endpoint(
+            actor=self.staff,
+            url="http://127.0.0.1:9/hook",
+            events=["post.created"],
+            description=self.text,
+        )
+
+    @cached_property
+    def delivery(self):
+        """A failed webhook delivery, waiting for staff to send it again."""
+        return WebhookDelivery.objects.create(
+            endpoint=self.endpoint,
+            event="post.created",
+            event_id="matrix-1",
+            payload={"id": 1},
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=timezone.now() + timedelta(days=1),
+        )
+
+    @cached_property
+    def question(self):
+        return feedback.create_post(
+            author=self.customer,
+            kind="question",
+            title=f"How to export?{self.extra}",
+            body=self.text,
+            tags=(),
+        )
+
+    @cached_property
+    def answer(self):
+        """Another customer's comment on the question."""
+        return feedback.add_comment(
+            author=self.other, post_id=self.question.pk, body=f"Use the API{self.extra}"
+        )
 
 
 def build_world(people: dict, *, text: str = "") -> World:
-    """``people`` maps persona names to users; ``text`` goes into every text field."""
-    customer, other, staff = people["customer"], people["other_customer"], people["staff"]
-    extra = f" {text}" if text else ""
-    post = feedback.create_post(
-        author=customer, kind="idea", title=f"Dark mode{extra}", body=f"Please{extra}", tags=()
-    )
-    comment = feedback.add_comment(author=customer, post_id=post.pk, body=f"Me too{extra}")
-    target = feedback.create_post(
-        author=other, kind="idea", title=f"Night theme{extra}", body=f"Same{extra}", tags=()
-    )
-    rule = rules.create_rule(actor=staff, title=f"Be kind{extra}", description=f"Always{extra}")
-    hidden = feedback.add_comment(author=customer, post_id=post.pk, body=f"Rude words{extra}")
-    moderation.hide_content(
-        actor=staff, object_type="comment", object_id=hidden.pk, rule_id=rule.pk, reason="Rude"
-    )
-    appealed = feedback.add_comment(author=customer, post_id=post.pk, body=f"Harsh{extra}")
-    moderation.hide_content(
-        actor=staff, object_type="comment", object_id=appealed.pk, rule_id=rule.pk, reason="Harsh"
-    )
-    appeal = moderation.appeal_hiding(
-        author=customer, object_type="comment", object_id=appealed.pk, message=f"Unfair{extra}"
-    )
-    component = incidents.create_component(actor=staff, name=f"API{extra}", description=text)
-    incident = incidents.open_incident(
-        actor=staff,
-        title=f"Slow pages{extra}",
-        impact="minor",
-        body=f"Looking{extra}",
-        components=[component.pk],
-    )
-    draft = roadmap.create_entry(actor=staff, title=f"Draft{extra}", body=f"Soon{extra}")
-    entry = roadmap.create_entry(
-        actor=staff, title=f"Dark mode ships{extra}", body=f"Done{extra}", publish=True
-    )
-    feedback.add_comment(author=other, post_id=target.pk, body=f"Agreed{extra}")
-    roadmap.add_entry_comment(author=other, entry_id=entry.pk, body=f"Thanks{extra}")
-    endpoint = webhook_admin.register_endpoint(
-        actor=staff, url="http://127.0.0.1:9/hook", events=["post.created"], description=text
-    )
-    delivery = WebhookDelivery.objects.create(
-        endpoint=endpoint,
-        event="post.created",
-        event_id="matrix-1",
-        payload={"id": post.pk},
-        status=DeliveryStatus.FAILED,
-        next_attempt_at=timezone.now() + timedelta(days=1),
-    )
-    return World(
-        people=people,
-        post=post,
-        comment=comment,
-        target=target,
-        rule=rule,
-        hidden=hidden,
-        appealed=appealed,
-        appeal=appeal,
-        component=component,
-        incident=incident,
-        draft=draft,
-        entry=entry,
-        endpoint=endpoint,
-        delivery=delivery,
-    )
+    return World(people, text=text)

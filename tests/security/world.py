@@ -67,7 +67,7 @@ class World:
     @cached_property
     def rule(self):
         return rules.create_rule(
-            actor=self.staff, title=f"Be kind{self.extra}", description=f"Always{self.extra}"
+            actor=self.staff, title=f"Be kind{self.extra}"[:80], description=f"Always{self.extra}"
         )
 
     def _hidden_comment(self, body: str):

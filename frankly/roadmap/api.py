@@ -17,7 +17,7 @@ from frankly.transparency import tombstones
 router = Router(tags=["roadmap"])
 
 
-class AuthorOut(Schema):
+class RoadmapAuthorOut(Schema):
     id: int
     name: str
     is_staff: bool
@@ -70,7 +70,7 @@ class EntryOut(Schema):
     category: Category
     body: str
     body_html: str
-    author: AuthorOut | None
+    author: RoadmapAuthorOut | None
     posts: list[EntryPostOut]
     is_published: bool
     published_at: datetime | None
@@ -100,7 +100,7 @@ class EntryPatch(RequestBody):
     reason: str = Field("", max_length=300, description="Shown in the public edit history")
 
 
-class TombstoneOut(Schema):
+class EntryTombstoneOut(Schema):
     kind: str = Field(description="hidden or deleted")
     text: str
     rule: str | None
@@ -108,24 +108,24 @@ class TombstoneOut(Schema):
     at: datetime
 
 
-class CommentOut(Schema):
+class EntryCommentOut(Schema):
     id: int
     entry: int
     url: str
-    author: AuthorOut | None
+    author: RoadmapAuthorOut | None
     body: str | None = Field(description="null when the comment is hidden or deleted")
     body_html: str | None
     created_at: datetime
     edited_at: datetime | None
-    tombstone: TombstoneOut | None = None
+    tombstone: EntryTombstoneOut | None = None
 
 
-class CommentListOut(Schema):
-    items: list[CommentOut]
+class EntryCommentListOut(Schema):
+    items: list[EntryCommentOut]
     next: str | None
 
 
-class CommentIn(RequestBody):
+class EntryCommentIn(RequestBody):
     body: str = Field(max_length=100_000)
 
 
@@ -300,7 +300,7 @@ def publish_entry(request, entry_id: int):
 
 @router.get(
     "/changelog/{entry_id}/comments",
-    response=CommentListOut,
+    response=EntryCommentListOut,
     auth=ANYONE,
     summary="Comments on an entry, oldest first",
 )
@@ -319,10 +319,10 @@ def list_comments(request, entry_id: int, cursor: Query[str | None] = None, limi
 
 @router.post(
     "/changelog/{entry_id}/comments",
-    response={201: CommentOut},
+    response={201: EntryCommentOut},
     auth=SIGNED_IN,
     summary="Comment on a published entry",
 )
-def add_comment(request, entry_id: int, payload: CommentIn):
+def add_comment(request, entry_id: int, payload: EntryCommentIn):
     comment = services.add_entry_comment(author=request.user, entry_id=entry_id, body=payload.body)
     return 201, _comment_out(comment, request.user)

@@ -59,10 +59,10 @@ def empty_database(tmp_path):
 
         yield {"FRANKLY_DATA_DIR": str(tmp_path)}, open_restored
         return
-    name = "frankly_h11_restore"
+    name = f"{connection.settings_dict['NAME']}_restore"
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
     def open_restored_pg():
         conn = psycopg.connect(f"{PG}/{name}")
@@ -72,7 +72,7 @@ def empty_database(tmp_path):
 
     yield {"DATABASE_URL": f"{PG}/{name}", "FRANKLY_DATA_DIR": str(tmp_path)}, open_restored_pg
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,9 +6,11 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from frankly.accounts.api import router as accounts_router
+from frankly.crm.api import router as crm_router
 from frankly.errors import FranklyError
 from frankly.feedback.api import router as feedback_router
 from frankly.incidents.api import router as incidents_router
+from frankly.insights.api import router as insights_router
 from frankly.notify.api import router as notify_router
 from frankly.roadmap.api import router as roadmap_router
 from frankly.transparency.api import router as transparency_router
@@ -24,12 +26,15 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+# Before feedback: /posts/similar must match before /posts/{post_id} does.
+api.add_router("", insights_router)
 api.add_router("", feedback_router)
 api.add_router("", accounts_router)
 api.add_router("", transparency_router)
 api.add_router("", incidents_router)
 api.add_router("", roadmap_router)
 api.add_router("", notify_router)
+api.add_router("", crm_router)
 
 
 @api.exception_handler(FranklyError)

@@ -37,6 +37,7 @@ class PageWrite:
     allowed: set
     request: Callable[[World], tuple]  # world -> (url, form data)
     changes: bool = True  # False: writing again may rightly change nothing
+    refusal: tuple = (403, 404)  # how a signed-in person who may not is answered
 
 
 def _later(hours: int) -> str:
@@ -256,6 +257,24 @@ PAGE_WRITES = {
     "roadmap:comment": PageWrite(
         ANYONE_SIGNED_IN, lambda w: (_r("roadmap:comment", w.entry.pk), {"body": "Nice"})
     ),
+    "accounts:contact": PageWrite(
+        ANYONE_SIGNED_IN,
+        lambda w: (_r("accounts:contact"), {"surveys": "on", "sales_contact": "never"}),
+    ),
+    "accounts:decide_consent": PageWrite(
+        OWNER,
+        lambda w: (_r("accounts:decide_consent", w.quote_request.pk), {"decision": "accept"}),
+    ),
+    "accounts:export": PageWrite(ANYONE_SIGNED_IN, lambda w: (_r("accounts:export"), {})),
+    # Staff accounts are removed by an admin; the form says so (400).
+    "accounts:delete": PageWrite(
+        {"customer", "other_customer"},
+        lambda w: (
+            _r("accounts:delete"),
+            {"password": "correct horse battery staple", "confirm": "on"},
+        ),
+        refusal=(400,),
+    ),
 }
 
 # Pages that only read, and links that act by a secret token in the URL (mailed to
@@ -272,7 +291,14 @@ PAGE_READS = {
     "roadmap:roadmap", "roadmap:changelog", "roadmap:changelog_feed", "roadmap:entry",
     "roadmap:entry_slug",
 }  # fmt: skip
-TOKEN_LINKS = {"incidents:confirm", "incidents:unsubscribe", "notify:unsubscribe"}
+TOKEN_LINKS = {
+    "incidents:confirm",
+    "incidents:unsubscribe",
+    "notify:unsubscribe",
+    "accounts:contact_stop",
+}
+# Pages that read only the signed-in person's own data.
+OWN_READS = {"accounts:consents", "accounts:export_download"}
 APPS = ("feedback", "accounts", "incidents", "transparency", "notify", "roadmap")
 
 
@@ -288,7 +314,7 @@ def page_url_names() -> set[str]:
 
 def test_every_page_url_is_classified():
     names = page_url_names()
-    known = PAGE_WRITES.keys() | PAGE_READS | TOKEN_LINKS
+    known = PAGE_WRITES.keys() | PAGE_READS | TOKEN_LINKS | OWN_READS
     assert not sorted(names - known), f"Page URLs in no table: {sorted(names - known)}"
     assert not sorted(known - names), f"Rows for URLs that are gone: {sorted(known - names)}"
 
@@ -329,7 +355,7 @@ def test_page_write(name, persona, people, world):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
     else:
-        assert response.status_code in (403, 404), (persona, response.status_code)
+        assert response.status_code in write.refusal, (persona, response.status_code)
     assert after == before, "a refused write changed the database"
 
 

@@ -185,6 +185,36 @@ class World:
             author=self.other, post_id=self.question.pk, body=f"Use the API{self.extra}"
         )
 
+    def _quote_request(self):
+        from datetime import date
+
+        from frankly.accounts import testimonials
+
+        return testimonials.request_testimonial(
+            actor=self.staff,
+            object_type="post",
+            object_id=self.post.pk,
+            quote=self.post.title,
+            placement=f"Homepage{self.extra}",
+            until=date.today() + timedelta(days=30),
+            message=f"May we?{self.extra}",
+        )
+
+    @cached_property
+    def quote_request(self):
+        """Staff ask the customer to quote their post; not answered yet."""
+        return self._quote_request()
+
+    @cached_property
+    def accepted_quote(self):
+        """A quote of the customer's post they agreed to."""
+        from frankly.accounts import testimonials
+
+        request = self._quote_request()
+        return testimonials.decide_testimonial(
+            actor=self.customer, request_id=request.pk, decision="accept"
+        )
+
 
 def build_world(people: dict, *, text: str = "") -> World:
     return World(people, text=text)

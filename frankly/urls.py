@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sso/", sso_login, name="sso"),
     path("staff/crm/", include("frankly.crm.urls")),
+    path("", include("frankly.insights.urls")),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),
     path("notifications/", include("frankly.notify.urls")),

@@ -48,7 +48,7 @@ class PrivacyIn(RequestBody):
 
 @router.put("/me/privacy", response=MeOut, auth=SIGNED_IN, summary="Set my privacy choices")
 def set_privacy(request, payload: PrivacyIn):
-    return _me(services.set_privacy(user=request.user, **payload.dict()))
+    return _me(services.set_privacy(user=request.user, **payload.model_dump()))
 
 
 class ContactOut(Schema):
@@ -89,7 +89,7 @@ def get_contact(request):
     summary="Change some of my contact preferences (each change is kept in my history)",
 )
 def patch_contact(request, payload: ContactIn):
-    changes = {k: v for k, v in payload.dict().items() if v is not None}
+    changes = {k: v for k, v in payload.model_dump().items() if v is not None}
     return _contact_out(contact.set_contact_preferences(user=request.user, **changes))
 
 
@@ -237,7 +237,7 @@ class RequestListOut(Schema):
     summary="Ask a customer for consent to quote their words (staff)",
 )
 def create_request(request, payload: RequestIn):
-    return 201, testimonials.request_testimonial(actor=request.user, **payload.dict())
+    return 201, testimonials.request_testimonial(actor=request.user, **payload.model_dump())
 
 
 @router.get(

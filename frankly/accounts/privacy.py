@@ -42,6 +42,9 @@ EXPORTED = {
     "transparency.Revision": "edits",
     "notify.Notification": "notifications",
     "notify.EmailPreference": "email_preferences",
+    "crm.Contact": "crm_records",
+    "crm.SsoIdentity": "sso_identity",
+    "socialaccount.SocialAccount": "linked_logins",
 }
 # Rows that point at a person but are not their data: what staff did in their role
 # (status changes, official responses, incident updates, ...), or mail to them.
@@ -60,6 +63,9 @@ NOT_EXPORTED = {
     "roadmap.ChangelogEntry",
     "notify.OutboxMessage",
     "notify.WebhookEndpoint",
+    "crm.ContactImport",
+    "insights.Alert.acknowledged_by",
+    "insights.WatchWord.created_by",
 }
 
 
@@ -219,6 +225,40 @@ def collect_user_data(user: User) -> dict:
         "data_exports": [
             {"requested_at": _when(e.requested_at), "state": e.state}
             for e in user.data_exports.order_by("pk")
+        ],
+        **_crm_data(user),
+    }
+
+
+def _crm_data(user: User) -> dict:
+    """What the company's CRM and sign-in systems told Frankly about the person."""
+    from allauth.socialaccount.models import SocialAccount
+
+    from frankly.crm.models import Contact, SsoIdentity
+
+    identity = SsoIdentity.objects.filter(user=user).first()
+    return {
+        "crm_records": [
+            {
+                "email": c.email,
+                "name": c.name,
+                "company": c.company_name or (c.company.name if c.company else ""),
+                "plan": c.plan,
+                "value": str(c.value) if c.value is not None else None,
+                "owner": c.owner,
+                "last_contacted_at": _when(c.last_contacted_at),
+                "updated_at": _when(c.updated_at),
+            }
+            for c in Contact.objects.filter(user=user).select_related("company").order_by("pk")
+        ],
+        "sso_identity": (
+            {"id": identity.external_id, "last_login_at": _when(identity.last_login_at)}
+            if identity
+            else None
+        ),
+        "linked_logins": [
+            {"provider": a.provider, "uid": a.uid, "date_joined": _when(a.date_joined)}
+            for a in SocialAccount.objects.filter(user=user).order_by("pk")
         ],
     }
 

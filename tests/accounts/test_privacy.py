@@ -87,6 +87,14 @@ def a_full_life(person, *, staff, other):
     testimonials.decide_testimonial(actor=person, request_id=request.pk, decision="accept")
     set_contact_preferences(user=person, surveys=True)
     set_email_preferences(user=person, choices={"reply": "instant"})
+    from allauth.socialaccount.models import SocialAccount
+
+    from frankly.crm.models import SsoIdentity
+    from frankly.crm.services import ContactData, save_contact
+
+    save_contact(email=person.email, data=ContactData(plan="Gold"))  # the CRM's record
+    SsoIdentity.objects.create(user=person, external_id="app-user-1")
+    SocialAccount.objects.create(user=person, provider="company", uid="idp-1")
     from frankly.accounts.services import create_api_token
 
     create_api_token(user=person, name="laptop")

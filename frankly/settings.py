@@ -230,6 +230,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# Insights: the backlash early warning (frankly/insights/backlash.py). An alert needs at
+# least MIN_COUNT negative posts/comments in an hour, and a chance below P_VALUE of
+# that many under the scope's own baseline. The worker checks every few minutes.
+INSIGHTS_ALERT_MIN_COUNT = env.int("FRANKLY_ALERT_MIN_COUNT", default=5)
+INSIGHTS_ALERT_P_VALUE = env.float("FRANKLY_ALERT_P_VALUE", default=0.001)
+INSIGHTS_ALERT_EVERY_MINUTES = env.int("FRANKLY_ALERT_EVERY_MINUTES", default=5)
 # CRM contacts and company SSO (frankly/crm, frankly/accounts/sso.py).
 INSTALLED_APPS += [
     "frankly.crm",
@@ -262,9 +268,3 @@ if OIDC_SERVER_URL:
             "settings": {"server_url": OIDC_SERVER_URL},
         }
     )
-# Insights: the backlash early warning (frankly/insights/backlash.py). An alert needs at
-# least MIN_COUNT negative posts/comments in an hour, and a chance below P_VALUE of
-# that many under the scope's own baseline. The worker checks every few minutes.
-INSIGHTS_ALERT_MIN_COUNT = env.int("FRANKLY_ALERT_MIN_COUNT", default=5)
-INSIGHTS_ALERT_P_VALUE = env.float("FRANKLY_ALERT_P_VALUE", default=0.001)
-INSIGHTS_ALERT_EVERY_MINUTES = env.int("FRANKLY_ALERT_EVERY_MINUTES", default=5)

@@ -87,17 +87,18 @@ def a_full_life(person, *, staff, other):
     testimonials.decide_testimonial(actor=person, request_id=request.pk, decision="accept")
     set_contact_preferences(user=person, surveys=True)
     set_email_preferences(user=person, choices={"reply": "instant"})
-    from allauth.socialaccount.models import SocialAccount
-
-    from frankly.crm.models import SsoIdentity
-    from frankly.crm.services import ContactData, save_contact
-
-    save_contact(email=person.email, data=ContactData(plan="Gold"))  # the CRM's record
-    SsoIdentity.objects.create(user=person, external_id="app-user-1")
-    SocialAccount.objects.create(user=person, provider="company", uid="idp-1")
     from frankly.accounts.services import create_api_token
 
     create_api_token(user=person, name="laptop")
+    from allauth.socialaccount.models import SocialAccount
+
+    from frankly.crm.models import Contact, SsoIdentity
+
+    Contact.objects.create(email=person.email, name=person.display_name, plan="Pro", user=person)
+    SsoIdentity.objects.create(user=person, external_id="acme-42")
+    SocialAccount.objects.create(
+        user=person, provider="openid_connect", uid="sub-42", extra_data={"email": person.email}
+    )
     return {"post": post, "others_post": others_post, "incident": incident}
 
 

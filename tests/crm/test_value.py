@@ -101,8 +101,8 @@ def test_the_staff_page_lists_posts_by_value_with_who_wants_them(
 ):
     client = client_for(staff)
     client.get("/staff/crm/posts/")  # warm the session and the template cache
-    # session, user, unread count, open alerts, posts, votes+voters, contacts+companies
-    with django_assert_num_queries(7):
+    # session, user, unread count, posts, votes+voters, contacts+companies
+    with django_assert_num_queries(7):  # incl. the staff header's open-alerts count
         response = client.get("/staff/crm/posts/")
     body = response.content.decode()
     assert response.status_code == 200

@@ -1276,13 +1276,13 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/webhooks/{endpoint_id}/rotate-secret": {"post"},
         "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},
         "/api/v1/webhooks/deliveries/{delivery_id}/redeliver": {"post"},
+        "/api/v1/posts/similar": {"get"},
+        "/api/v1/insights/summary": {"get"},
+        "/api/v1/insights/alerts": {"get"},
         "/api/v1/crm/stale": {"get"},
         "/api/v1/crm/posts": {"get"},
         "/api/v1/crm/posts/{post_id}": {"get"},
         "/api/v1/crm/changes": {"get"},
-        "/api/v1/posts/similar": {"get"},
-        "/api/v1/insights/summary": {"get"},
-        "/api/v1/insights/alerts": {"get"},
     }
     assert "MergeIn" in schema["components"]["schemas"]
     assert set(schema["components"]["schemas"]["MergeIn"]["properties"]) == {"into"}

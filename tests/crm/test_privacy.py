@@ -54,6 +54,8 @@ def test_public_pages_and_api_show_no_crm_data(
         "/feeds/posts.atom",
         f"/posts/{seeded.pk}/feed.atom",
         "/roadmap/",
+        "/transparency/responsiveness/",
+        "/privacy/",
     ]
     for url in pages:
         _assert_clean(client.get(url))

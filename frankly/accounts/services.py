@@ -8,6 +8,7 @@ from django.utils import timezone
 from frankly.accounts.models import ApiToken, User
 from frankly.accounts.tokens import digest_of, new_token
 from frankly.errors import Invalid, NotAllowed, NotFound
+from frankly.feedback.caching import bump_board_version
 
 
 def _clean(instance, *, exclude=None) -> None:
@@ -28,6 +29,7 @@ def update_profile(*, user: User, display_name: str, time_zone: str = "") -> Use
     user.time_zone = (time_zone or "").strip()
     _clean(user, exclude=["password"])
     user.save(update_fields=["display_name", "time_zone"])
+    bump_board_version()
     return user
 
 

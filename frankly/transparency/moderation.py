@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from frankly.access import require_signed_in, require_staff
 from frankly.errors import Conflict, Invalid, NotAllowed, NotFound
+from frankly.feedback.caching import bump_board_version
 from frankly.transparency.models import Action, Appeal, ModerationAction, Rule
 from frankly.transparency.modlog import log_moderation
 from frankly.transparency.revisions import forget_texts
@@ -86,6 +87,7 @@ def hide_content(*, actor, object_type: str, object_id: int, rule_id, reason: st
     )
     content.hidden_by = action
     content.save(update_fields=["hidden_by"])
+    bump_board_version()
     return action
 
 
@@ -107,6 +109,7 @@ def unhide_content(*, actor, object_type: str, object_id: int, reason: str):
     )
     content.hidden_by = None
     content.save(update_fields=["hidden_by"])
+    bump_board_version()
     return action
 
 
@@ -125,6 +128,7 @@ def delete_own_content(*, actor, object_type: str, object_id: int) -> None:
     content.deleted_at = timezone.now()
     content.save(update_fields=[*content.TEXT_FIELDS, "deleted_at"])
     forget_texts(object_type, content.pk)
+    bump_board_version()
 
 
 @transaction.atomic
@@ -146,6 +150,7 @@ def set_lock(*, actor, post_id: int, locked: bool, reason: str):
     post.locked_at = timezone.now() if locked else None
     post.lock_reason = reason if locked else ""
     post.save(update_fields=["locked_at", "lock_reason"])
+    bump_board_version()
     return action
 
 

@@ -255,7 +255,8 @@ def _free_port() -> int:
 
 
 def _serve(env, port: int, args) -> subprocess.Popen:
-    command = [sys.executable, "-m", "frankly.cli", "serve", "--no-worker", "--port", str(port)]
+    command = [sys.executable, "-m", "frankly.cli", "serve", "--no-worker", "--no-migrate"]
+    command += ["--port", str(port)]
     if args.workers:
         command += ["--workers", str(args.workers)]
     log = open(Path(env["FRANKLY_DATA_DIR"]) / "server.log", "w")  # noqa: SIM115

@@ -61,17 +61,13 @@ def filter_by_text(
     match = _fts5_query(query, prefix_last=prefix_last)
     if any_word:
         match = " OR ".join(match.split(" "))
-    matching = RawSQL(
-        "SELECT rowid FROM feedback_post_fts WHERE feedback_post_fts MATCH %s", [match]
-    )
-    return queryset.filter(id__in=matching).annotate(
-        rank=RawSQL(
-            "(SELECT -bm25(feedback_post_fts, 4.0, 1.0) FROM feedback_post_fts "
-            "WHERE feedback_post_fts MATCH %s AND rowid = feedback_post.id)",
-            [match],
-            output_field=FloatField(),
-        )
-    )
+    # A join, so FTS5 computes bm25 once per matching row while it matches; a rank
+    # subquery per row ran the whole MATCH again for every row (seconds at 100k posts).
+    return queryset.extra(
+        tables=["feedback_post_fts"],
+        where=["feedback_post_fts.rowid = feedback_post.id", "feedback_post_fts MATCH %s"],
+        params=[match],
+    ).annotate(rank=RawSQL("-bm25(feedback_post_fts, 4.0, 1.0)", [], output_field=FloatField()))
 
 
 # SQLite rebuilds a table to alter it (a new table, copy, drop, rename), and its

@@ -402,7 +402,9 @@ def _build_comments(rng, now, posts, user_ids, n_comments) -> list[tuple]:
     thread["last_activity_at"] = max(r[7] for r in rows)
     n = len(posts)
     while len(rows) < n_comments:
-        add(posts[1 + int((n - 1) * rng.random() ** 2)])
+        post = posts[1 + int((n - 1) * rng.random() ** 2)]
+        if post["comments"] < THREAD_COMMENTS // 2:  # the long thread stays the longest
+            add(post)
     return rows
 
 

@@ -144,6 +144,7 @@ def _prepare_database(args, env) -> dict:
     url = env["DATABASE_URL"]
     if args.reuse and _has_posts(env):
         print("Reusing the data set already in the database.", flush=True)
+        _frankly(env, "migrate", "--no-input", "-v0")
         return {"reused": True}
     print(f"Building the data set (scale {args.scale}) in {_safe(url)}.", flush=True)
     if url.startswith("sqlite"):

@@ -45,9 +45,10 @@ def touches(queries, table: str) -> bool:
 def test_anonymous_pages_read_from_the_replica(replica, client_for, customer):
     make_post(customer, title="Offline mode")
     for url in ["/", f"/posts/{Post.objects.get().pk}/", "/status/", "/api/v1/posts"]:
-        primary, from_replica = run(lambda url=url: client_for(None).get(url))
-        assert touches(from_replica, "feedback_post") or touches(from_replica, "incidents_")
-        assert not touches(primary, "feedback_post"), url
+        for _ in range(2):  # rendered, then from the cache: the version is read there too
+            primary, from_replica = run(lambda url=url: client_for(None).get(url))
+            assert from_replica, url
+            assert primary == [], url
 
 
 def test_signed_in_people_read_the_primary(replica, client_for, customer):

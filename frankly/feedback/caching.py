@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -44,7 +44,9 @@ def current_version() -> str:
     # Plain SQL: building this small query with the ORM costs more than running it,
     # and it runs on every anonymous request.
     table = BoardVersion._meta.db_table
-    with connection.cursor() as cursor:
+    # Plain SQL skips the routers: ask them, so the version comes from the database
+    # the page's rows come from (a read replica for anonymous visitors, replicas.py).
+    with connections[router.db_for_read(BoardVersion)].cursor() as cursor:
         cursor.execute(f"SELECT SUM(version), MAX(changed_at) FROM {table}")  # noqa: S608
         version, changed_at = cursor.fetchone()
     return f"{version}:{changed_at}" if version is not None else ""

@@ -11,7 +11,7 @@ import threading
 from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -41,7 +41,9 @@ def current_version() -> tuple[int, datetime]:
     # Plain SQL: this runs on every status request during an outage, and building
     # the query with the ORM cost more than running it (bench/).
     table = StatusVersion._meta.db_table
-    with connection.cursor() as cursor:
+    # Plain SQL skips the routers: ask them, so the version comes from the database
+    # the page's rows come from (a read replica for anonymous visitors, replicas.py).
+    with connections[router.db_for_read(StatusVersion)].cursor() as cursor:
         cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
     if row is None:

@@ -8,7 +8,7 @@ serves a cached page older than the write (see caching.py).
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -444,8 +444,9 @@ def _maintenance_due(now: datetime) -> bool:
     # Plain SQL: this runs on every status request, and building the query with the
     # ORM cost more than running it (bench/).
     table = Maintenance._meta.db_table
-    moment = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
+    db = connections[router.db_for_read(Maintenance)]  # plain SQL skips the routers
+    moment = db.ops.adapt_datetimefield_value(now)
+    with db.cursor() as cursor:
         cursor.execute(
             f"SELECT 1 FROM {table} WHERE (state = %s AND starts_at <= %s) "  # noqa: S608
             "OR (state = %s AND ends_at <= %s) LIMIT 1",

@@ -51,6 +51,15 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The load benchmark (bench/run.py), on SQLite then PostgreSQL with Redis; results in
+# bench/results/. BENCH_ARGS="--scale 0.1 --duration 5" for a quicker run.
+BENCH_ARGS ?=
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/0
+bench: install
+	bash scripts/test-prerequisites
+	$(BIN)/python bench/run.py --db sqlite $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --db postgres --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
+
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)

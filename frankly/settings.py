@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "frankly.accounts.middleware.UserTimezoneMiddleware",
     "frankly.errorpages.FranklyErrorMiddleware",
+    "frankly.replicas.PublicReadsFromReplica",
 ]
 
 ROOT_URLCONF = "frankly.urls"
@@ -117,10 +118,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "FRANKLY_TEST_SQLITE", default=str(DATA_DIR / "test.sqlite3")
     )
+    # Keep each thread's connection: opening one and running the PRAGMAs above costs
+    # more than a cached page (bench/).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL read replica: anonymous page views read from it (frankly/replicas.py).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"].setdefault("CONN_HEALTH_CHECKS", True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["frankly.replicas.ReplicaRouter"]
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

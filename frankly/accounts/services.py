@@ -9,6 +9,7 @@ from frankly.access import require_signed_in
 from frankly.accounts.models import ApiToken, User
 from frankly.accounts.tokens import digest_of, new_token
 from frankly.errors import Invalid, NotAllowed, NotFound
+from frankly.feedback.caching import bump_board_version
 
 
 def _clean(instance, *, exclude=None) -> None:
@@ -49,6 +50,7 @@ def update_profile(*, user: User, display_name: str, time_zone: str = "") -> Use
     user.updated_at = timezone.now()
     user.save(update_fields=["display_name", "time_zone", "updated_at"])
     _tell_crm(user)
+    bump_board_version()
     return user
 
 

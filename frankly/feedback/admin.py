@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from frankly.feedback.caching import bump_board_version
 from frankly.feedback.models import Comment, Post, StatusChange, Tag
 
 
@@ -44,6 +45,19 @@ class TagAdmin(StaffAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+    # Tags are shown on the board, which anonymous visitors get from a cache.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_board_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_board_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_board_version()
 
 
 @admin.register(Post)

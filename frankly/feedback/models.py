@@ -198,3 +198,15 @@ class OfficialResponse(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+
+class BoardVersion(models.Model):
+    """Counters whose sum names the current render of the anonymous board.
+
+    Every write the board shows bumps one of a few rows, picked at random, in its
+    own transaction: concurrent votes then seldom wait for each other's row lock,
+    yet any bump changes the sum (see caching.py).
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from frankly.accounts.models import User
 from frankly.errors import FranklyError, NotAllowed, NotFound
-from frankly.feedback import feeds, queries, services
+from frankly.feedback import caching, feeds, queries, services
 from frankly.feedback.forms import (
     CommentEditForm,
     CommentForm,
@@ -50,6 +50,12 @@ def _require_editor(user, content) -> None:
 
 @require_GET
 def board(request, *, heading: str = ""):
+    return caching.anonymous_page(
+        request, name="board", render=lambda: _board_page(request, heading=heading)
+    )
+
+
+def _board_page(request, *, heading: str):
     params = {
         "sort": request.GET.get("sort", ""),
         "kind": request.GET.get("kind", ""),

@@ -1,13 +1,12 @@
 from django.urls import path
 
 from frankly.incidents import views
-from frankly.incidents.feeds import StatusFeed
 
 app_name = "incidents"
 urlpatterns = [
     path("", views.status_page, name="status"),
     path("history/", views.status_history, name="history"),
-    path("feed.atom", StatusFeed(), name="feed"),
+    path("feed.atom", views.status_feed, name="feed"),
     path("embed.js", views.embed_js, name="embed_js"),
     path("badge/", views.badge, name="badge"),
     path("incidents/<int:incident_id>/", views.incident_page, name="incident"),

@@ -20,6 +20,7 @@ from frankly import spamtrap
 from frankly.errorpages import run_form_action
 from frankly.errors import FranklyError, Invalid, NotFound
 from frankly.incidents import caching, queries, services, subscriptions, uptime
+from frankly.incidents.feeds import StatusFeed
 from frankly.incidents.models import (
     Component,
     ComponentStatus,
@@ -67,6 +68,18 @@ def status_page(request):
         render=lambda: render_to_string(
             "incidents/status.html", _status_context(request), request=request
         ),
+    )
+
+
+@require_GET
+def status_feed(request):
+    """The status feed, cached per status version, with the headers a CDN needs."""
+    return caching.cached_response(
+        request,
+        name="feed",
+        content_type="application/atom+xml; charset=utf-8",
+        extra_key=request.get_host(),  # the feed's links are absolute
+        render=lambda: StatusFeed()(request).content,
     )
 
 

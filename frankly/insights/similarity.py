@@ -26,7 +26,7 @@ from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from frankly.feedback.models import Post
-from frankly.feedback.search import PG_RANKED_VECTOR, PG_VECTOR, words
+from frankly.feedback.search import PG_VECTOR, words
 
 CANDIDATES = 40
 ENOUGH_PAIRS = 5
@@ -108,7 +108,7 @@ def _ranked(query_words: list[str], limit: int, *, pairs: bool) -> list[tuple[in
     text = _tsquery(query_words, pairs=pairs)
     # The SQL below is constant; the words travel only as parameters.
     rank = RawSQL(  # noqa: S611
-        f"CAST(ts_rank({PG_RANKED_VECTOR}, {tsquery}) AS double precision)",
+        f"CAST(ts_rank({PG_VECTOR}, {tsquery}) AS double precision)",
         [text],
         output_field=FloatField(),
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from frankly.access import require_signed_in, require_staff
 from frankly.accounts.testimonials import void_testimonials_for
 from frankly.errors import Conflict, Invalid, NotAllowed, NotFound
+from frankly.feedback.caching import bump_board_version
 from frankly.transparency.models import Action, Appeal, ModerationAction, Rule
 from frankly.transparency.modlog import log_moderation
 from frankly.transparency.revisions import forget_texts
@@ -90,6 +91,7 @@ def hide_content(*, actor, object_type: str, object_id: int, rule_id, reason: st
     void_testimonials_for(
         object_type=object_type, object_id=content.pk, reason="Hidden by moderation."
     )
+    bump_board_version()
     return action
 
 
@@ -111,6 +113,7 @@ def unhide_content(*, actor, object_type: str, object_id: int, reason: str):
     )
     content.hidden_by = None
     content.save(update_fields=["hidden_by"])
+    bump_board_version()
     return action
 
 
@@ -132,6 +135,7 @@ def delete_own_content(*, actor, object_type: str, object_id: int) -> None:
     void_testimonials_for(
         object_type=object_type, object_id=content.pk, reason="Deleted by its author."
     )
+    bump_board_version()
 
 
 @transaction.atomic
@@ -153,6 +157,7 @@ def set_lock(*, actor, post_id: int, locked: bool, reason: str):
     post.locked_at = timezone.now() if locked else None
     post.lock_reason = reason if locked else ""
     post.save(update_fields=["locked_at", "lock_reason"])
+    bump_board_version()
     return action
 
 

@@ -42,7 +42,7 @@ def test_list_pages_run_a_fixed_number_of_queries(client_for, customer, url):
     many_user, _ = count_queries(client_for(voters[0]), url)
     assert many_anon == few_anon
     assert many_user == few_user
-    assert few_anon <= 3  # posts, tags on posts, tag list
+    assert few_anon <= 4  # the board version (caching.py), posts, tags on posts, tag list
     assert b"Post 1" in response.content
 
 

@@ -497,3 +497,18 @@ def test_the_status_page_runs_a_fixed_number_of_queries(client_for, staff, incid
     assert len(uptime_svgs(page)) == 12
     assert many == few
     assert few < 20
+
+
+def test_the_feed_sends_cache_headers_and_is_fresh_after_an_update(staff, incident):
+    first = Client().get("/status/feed.atom")
+    assert "public" in first["Cache-Control"] and first["ETag"]
+    assert (
+        Client().get("/status/feed.atom", headers={"if-none-match": first["ETag"]}).status_code
+        == 304
+    )
+    services.post_incident_update(
+        actor=staff, incident_id=incident.pk, state="monitoring", body="A fix is rolling out."
+    )
+    again = Client().get("/status/feed.atom", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert "A fix is rolling out." in feedparser.parse(again.content).entries[0].summary

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from frankly.access import require_signed_in
 from frankly.errors import Conflict, NotAllowed
+from frankly.feedback.caching import bump_board_version
 from frankly.feedback.models import Comment, Kind, Post
 from frankly.feedback.services.checks import (
     clean_body,
@@ -63,6 +64,7 @@ def add_comment(*, author, post_id: int, body: str, parent_id: int | None = None
             },
         },
     )
+    bump_board_version()
     return comment
 
 
@@ -113,4 +115,5 @@ def accept_answer(*, actor, post_id: int, comment_id: int | None) -> Post:
         raise Conflict("A hidden or deleted comment cannot be the accepted answer.")
     post.accepted_comment = answer
     post.save(update_fields=["accepted_comment"])
+    bump_board_version()
     return post

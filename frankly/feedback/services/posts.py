@@ -8,6 +8,7 @@ from django.utils import timezone
 from frankly.access import require_signed_in
 from frankly.errors import Conflict, Invalid, NotAllowed
 from frankly.feedback import trending
+from frankly.feedback.caching import bump_board_version
 from frankly.feedback.models import Follow, Kind, Post
 from frankly.feedback.services.checks import (
     clean_body,
@@ -67,6 +68,7 @@ def create_post(*, author, kind: str, title: str, body: str = "", tags: Iterable
             },
         },
     )
+    bump_board_version()
     return post
 
 
@@ -118,6 +120,7 @@ def edit_post(
         insights.post_written(post)
     if tags is not None:
         post.tags.set(resolve_tags(tags))
+    bump_board_version()
     return post
 
 

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from frankly.access import require_staff
 from frankly.errors import Conflict, Invalid
 from frankly.feedback import trending
+from frankly.feedback.caching import bump_board_version
 from frankly.feedback.models import Follow, OfficialResponse, Post, Status, StatusChange, Tag, Vote
 from frankly.feedback.services.checks import clean_body, get_post, refuse_if_closed
 from frankly.markdown import render_markdown
@@ -67,6 +68,7 @@ def change_status(
             "note": note,
         },
     )
+    bump_board_version()
     return change
 
 
@@ -110,6 +112,7 @@ def set_official_response(*, actor, post_id: int, body: str, reason: str = "") -
         object_url=f"{post.get_absolute_url()}#official-response",
         body={"post": post.pk, "post_title": post.title, "text": body},
     )
+    bump_board_version()
     return response
 
 
@@ -158,6 +161,7 @@ def merge_posts(*, actor, duplicate_id: int, original_id: int) -> Post:
     original.last_activity_at = now
     original.save(update_fields=["vote_count", "trending", "last_activity_at"])
     record_merge(actor=actor, duplicate=duplicate, original=original)
+    bump_board_version()
     return original
 
 
@@ -175,4 +179,5 @@ def create_tag(*, actor, name: str, slug: str = "", description: str = "") -> Ta
         raise Conflict(f"There is already a tag called '{name}'.")
     full_clean_or_invalid(tag)
     tag.save()
+    bump_board_version()
     return tag

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from frankly.access import require_signed_in
 from frankly.feedback import trending
+from frankly.feedback.caching import bump_board_version
 from frankly.feedback.models import Post, Vote
 from frankly.feedback.services.checks import follow, get_post, refuse_if_closed
 
@@ -20,6 +21,7 @@ def _lock_and_score_vote(post: Post, *, delta: int, voted_at) -> None:
             times = Vote.objects.filter(post=post).values_list("created_at", flat=True)
             score = trending.from_scratch(post.created_at, times)
     Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + delta, trending=score)
+    bump_board_version()
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from frankly.transparency import signing
+from frankly.transparency import signing, tree
 from frankly.transparency.canonical import (
     GENESIS_HASH,
     canonical_json,
@@ -65,6 +65,7 @@ def append_to_ledger(
         hash=digest,
     )
     _sign_head(entry)
+    tree.sign_tree_head(entry.seq, tree.append_leaf(seq=entry.seq, fields=fields))
     return entry
 
 

@@ -1237,6 +1237,8 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/ledger/entries": {"get"},
         "/api/v1/ledger/checkpoint": {"get"},
         "/api/v1/ledger/key": {"get"},
+        "/api/v1/ledger/proof/inclusion": {"get"},
+        "/api/v1/ledger/proof/consistency": {"get"},
         "/api/v1/revisions": {"get"},
         "/api/v1/moderation": {"get"},
         "/api/v1/moderation/hide": {"post"},

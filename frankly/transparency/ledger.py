@@ -115,10 +115,12 @@ class Verdict:
     head: str
     bad_seq: int | None = None
     reason: str = ""
+    detail: str = ""
 
     def __str__(self) -> str:
         if self.ok:
-            return f"OK: {self.count} entries, head {self.head}"
+            more = f" ({self.detail})" if self.detail else ""
+            return f"OK: {self.count} entries, head {self.head}{more}"
         where = f" at seq {self.bad_seq}" if self.bad_seq is not None else ""
         return f"FAIL{where}: {self.reason}"
 

@@ -192,3 +192,27 @@ def verify_consistency(
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return sn == 0 and fr == old_root and sr == new_root
+
+
+# --- A compact range: the perfect subtrees covering [0, size), left to right -----------------
+# What a verifier remembers to extend a trusted tree by new leaves without the old ones.
+
+
+def compact_append(hashes: list[bytes], size: int, leaf: bytes) -> list[bytes]:
+    """The compact range of ``size + 1`` leaves, from that of ``size`` and the new leaf."""
+    hashes = [*hashes, leaf]
+    position = size
+    while position % 2 == 1:
+        right = hashes.pop()
+        hashes[-1] = node_hash(hashes[-1], right)
+        position //= 2
+    return hashes
+
+
+def compact_root(hashes: list[bytes]) -> bytes:
+    if not hashes:
+        return EMPTY_ROOT
+    root = hashes[-1]
+    for left in reversed(hashes[:-1]):
+        root = node_hash(left, root)
+    return root

@@ -218,3 +218,12 @@ def test_verifiers_refuse_malformed_input():
     assert not merkle.verify_consistency(1, 2, leaf, leaf, [])
     assert merkle.verify_consistency(0, 5, merkle.EMPTY_ROOT, leaf, [])
     assert not merkle.verify_consistency(3, 3, leaf, merkle.EMPTY_ROOT, [])
+
+
+def test_a_compact_range_extended_leaf_by_leaf_gives_every_root():
+    leaves = [merkle.leaf_hash(bytes([n, n * 3])) for n in range(70)]
+    compact: list[bytes] = []
+    for size in range(70):
+        assert merkle.compact_root(compact) == mth(leaves[:size])
+        assert len(compact) == size.bit_count()
+        compact = merkle.compact_append(compact, size, leaves[size])

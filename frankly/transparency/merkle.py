@@ -216,3 +216,25 @@ def compact_root(hashes: list[bytes]) -> bytes:
     for left in reversed(hashes[:-1]):
         root = node_hash(left, root)
     return root
+
+
+def inclusion_steps(
+    leaf: bytes, index: int, size: int, proof: Sequence[bytes]
+) -> list[tuple[str, bytes, bytes]]:
+    """RFC 9162's inclusion check written out: [(side of the sibling, sibling, result)].
+
+    The same walk as ``root_from_inclusion_proof``, kept for showing the maths to a
+    person; the last result is the root the proof leads to."""
+    steps = []
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if fn % 2 == 1 or fn == sn:
+            r = node_hash(p, r)
+            steps.append(("left", p, r))
+            while fn % 2 == 0 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node_hash(r, p)
+            steps.append(("right", p, r))
+        fn, sn = fn >> 1, sn >> 1
+    return steps

@@ -9,7 +9,16 @@ from ninja import Field, Query, Router, Schema
 from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.errors import Invalid, NotFound
 from frankly.schemas import RequestBody
-from frankly.transparency import ledger, moderation, note, queries, rules, signing, tree
+from frankly.transparency import (
+    ledger,
+    moderation,
+    note,
+    queries,
+    rotation,
+    rules,
+    signing,
+    tree,
+)
 from frankly.transparency.models import Appeal, LedgerEntry, Rule
 
 router = Router(tags=["transparency"])
@@ -58,6 +67,9 @@ class KeyOut(Schema):
     origin: str = Field(description="The log's name in its C2SP checkpoints")
     note_verifier_key: str = Field(
         description="The key as a signed-note verifier key: name+keyid+base64(0x01||key)"
+    )
+    rotations: list[dict] = Field(
+        description="Key rotations on the record, oldest first: {seq, old_key_id, new_key_id}"
     )
 
 
@@ -193,6 +205,7 @@ def ledger_key(request):
         "key_id": signing.key_id(public),
         "origin": note.origin(),
         "note_verifier_key": note.verifier_key(note.origin(), public),
+        "rotations": rotation.rotations(),
     }
 
 

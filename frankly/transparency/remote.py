@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from frankly.transparency import merkle, note
+from frankly.transparency import merkle, note, rotation, signing
 from frankly.transparency.canonical import GENESIS_HASH, entry_bytes, entry_hash
 from frankly.transparency.ledger import Verdict, verify_chain
 
@@ -73,6 +73,11 @@ def _entries(base_url: str, *, after: int = 0) -> Iterator[dict]:
 
 
 def _public_key(base_url: str) -> tuple[bytes, str]:
+    public_key, origin, _ = _key_document(base_url)
+    return public_key, origin
+
+
+def _key_document(base_url: str) -> tuple[bytes, str, list]:
     key = _get(base_url, "/ledger/key") or {}
     if not isinstance(key, dict):
         raise RemoteError("The key endpoint answered in an unexpected shape.")
@@ -81,7 +86,71 @@ def _public_key(base_url: str) -> tuple[bytes, str]:
     except (binascii.Error, TypeError) as exc:
         raise RemoteError("The published key is not valid base64.") from exc
     origin = key.get("origin", "")
-    return public_key, origin if isinstance(origin, str) else ""
+    rotations = key.get("rotations", [])
+    return (
+        public_key,
+        origin if isinstance(origin, str) else "",
+        rotations if isinstance(rotations, list) else [],
+    )
+
+
+def _entry(base_url: str, seq: int) -> dict:
+    page = _get(base_url, "/ledger/entries", after=seq - 1, limit=1)
+    items = page.get("items") if isinstance(page, dict) else None
+    if not items or not isinstance(items[0], dict) or items[0].get("seq") != seq:
+        raise RemoteError(f"FAIL: the site did not serve entry {seq}.")
+    entry = items[0]
+    try:
+        recomputed = entry_hash(entry)
+    except (KeyError, TypeError) as exc:
+        raise RemoteError(f"FAIL at seq {seq}: the entry is malformed: {exc}") from exc
+    if recomputed != entry.get("hash"):
+        raise RemoteError(f"FAIL at seq {seq}: its content does not match its hash")
+    return entry
+
+
+def _follow_rotations(base_url: str, trusted: bytes, served: bytes, rotations: list) -> list:
+    """The rotation entries leading from the trusted key to the served one, each signed
+    by the key before it; fails if there is no such chain."""
+    current, followed = trusted, []
+    for item in rotations:
+        seq = item.get("seq") if isinstance(item, dict) else None
+        if not isinstance(seq, int) or item.get("old_key_id") != signing.key_id(current):
+            continue
+        entry = _entry(base_url, seq)
+        new = rotation.is_valid_rotation(
+            entry.get("body") if entry.get("kind") == rotation.KIND else {},
+            trusted_public=current,
+        )
+        if new is None:
+            raise RemoteError(
+                f"FAIL at seq {seq}: the key rotation is not signed by the trusted key and "
+                "the new one."
+            )
+        current = new
+        followed.append(entry)
+    if current != served:
+        raise RemoteError(
+            "FAIL: the log's signing key is not the one trusted, and no key rotation "
+            "signed by that key leads to it."
+        )
+    return followed
+
+
+def _prove_included(base_url: str, entry: dict, head: note.Checkpoint) -> None:
+    seq = entry["seq"]
+    answer = _get(base_url, "/ledger/proof/inclusion", seq=seq, size=head.size)
+    try:
+        proof = [bytes.fromhex(h) for h in answer["proof"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RemoteError("The inclusion proof answered in an unexpected shape.") from exc
+    if not merkle.verify_inclusion(
+        merkle.leaf_hash(entry_bytes(entry)), seq - 1, head.size, proof, head.root
+    ):
+        raise RemoteError(
+            f"FAIL at seq {seq}: the entry served is not the one in the signed log of "
+            f"{head.size} entries (its inclusion proof does not lead to the signed root)."
+        )
 
 
 def _open_note(text: str, *, public_key: bytes, origin: str) -> note.Checkpoint:
@@ -200,19 +269,18 @@ def verify_remote(base_url: str, *, state_path: Path | None = None, full: bool =
     check the consistency proof from it and only the entries added since. Either way,
     remember the new signed head in ``state_path`` when it verifies.
     """
-    public_key, origin = _public_key(base_url)
+    public_key, origin, rotations = _key_document(base_url)
     trusted = load_state(state_path) if state_path else None
+    followed = []
     if trusted is not None:
         if trusted.origin != origin:
             raise RemoteError(
                 f"{state_path} remembers the log {trusted.origin!r}, but this site serves "
                 f"{origin!r}. Use another --state file for another site."
             )
-        if trusted.public_key != base64.b64encode(public_key).decode():
-            raise RemoteError(
-                "FAIL: the log's signing key is not the one trusted on "
-                f"{trusted.checked_at}, and no key rotation signed by that key was shown."
-            )
+        trusted_key = base64.b64decode(trusted.public_key)
+        if trusted_key != public_key:
+            followed = _follow_rotations(base_url, trusted_key, public_key, rotations)
     checkpoint = _get(base_url, "/ledger/checkpoint")
     if checkpoint is not None and not isinstance(checkpoint, dict):
         raise RemoteError("The checkpoint endpoint answered in an unexpected shape.")
@@ -228,6 +296,8 @@ def verify_remote(base_url: str, *, state_path: Path | None = None, full: bool =
     head = _open_note(checkpoint["note"], public_key=public_key, origin=origin)
     if trusted is not None:
         _check_consistency(base_url, trusted, head)
+    for entry in followed:
+        _prove_included(base_url, entry, head)
 
     if trusted is None or full:
         tracked = {"compact": [], "size": 0, "head": GENESIS_HASH}
@@ -287,39 +357,21 @@ def verify_remote(base_url: str, *, state_path: Path | None = None, full: bool =
 
 def verify_remote_entry(base_url: str, seq: int, *, state_path: Path | None = None) -> str:
     """Prove one entry is in the site's signed log by its inclusion proof alone."""
-    public_key, origin = _public_key(base_url)
+    public_key, origin, rotations = _key_document(base_url)
     head = _signed_head(base_url, public_key=public_key, origin=origin)
     if head is None:
         raise RemoteError("FAIL: the site's ledger is empty; there is no entry to prove.")
     trusted = load_state(state_path) if state_path else None
     if trusted is not None and trusted.origin == origin:
-        if trusted.public_key != base64.b64encode(public_key).decode():
-            raise RemoteError("FAIL: the log's signing key is not the one trusted before.")
+        trusted_key = base64.b64decode(trusted.public_key)
+        if trusted_key != public_key:
+            for entry in _follow_rotations(base_url, trusted_key, public_key, rotations):
+                _prove_included(base_url, entry, head)
         _check_consistency(base_url, trusted, head)
     if not 1 <= seq <= head.size:
         raise RemoteError(f"Entry {seq} is not in the signed log, which has {head.size} entries.")
-    page = _get(base_url, "/ledger/entries", after=seq - 1, limit=1)
-    items = page.get("items") if isinstance(page, dict) else None
-    if not items or not isinstance(items[0], dict) or items[0].get("seq") != seq:
-        raise RemoteError(f"FAIL: the site did not serve entry {seq}.")
-    entry = items[0]
-    try:
-        leaf = merkle.leaf_hash(entry_bytes(entry))
-        recomputed = entry_hash(entry)
-    except (KeyError, TypeError) as exc:
-        raise RemoteError(f"FAIL at seq {seq}: the entry is malformed: {exc}") from exc
-    if recomputed != entry.get("hash"):
-        raise RemoteError(f"FAIL at seq {seq}: its content does not match its hash")
-    answer = _get(base_url, "/ledger/proof/inclusion", seq=seq, size=head.size)
-    try:
-        proof = [bytes.fromhex(h) for h in answer["proof"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RemoteError("The inclusion proof answered in an unexpected shape.") from exc
-    if not merkle.verify_inclusion(leaf, seq - 1, head.size, proof, head.root):
-        raise RemoteError(
-            f"FAIL at seq {seq}: the entry served is not the one in the signed log of "
-            f"{head.size} entries (its inclusion proof does not lead to the signed root)."
-        )
+    entry = _entry(base_url, seq)
+    _prove_included(base_url, entry, head)
     return (
         f"OK: entry {seq} ({entry.get('kind')}, {entry.get('object', {}).get('url')}) is in the "
         f"signed log of {head.size} entries, root {head.root.hex()}"

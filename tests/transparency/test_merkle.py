@@ -227,3 +227,25 @@ def test_a_compact_range_extended_leaf_by_leaf_gives_every_root():
         assert merkle.compact_root(compact) == mth(leaves[:size])
         assert len(compact) == size.bit_count()
         compact = merkle.compact_append(compact, size, leaves[size])
+
+
+def test_the_migration_builds_the_same_tree_over_an_existing_ledger(ledger_of_64):
+    import importlib
+
+    from django.apps import apps
+    from django.db import transaction
+
+    from frankly.transparency.models import TreeHead
+    from tests.transparency.support import triggers_dropped
+
+    migration = importlib.import_module(
+        "frankly.transparency.migrations.0004_merkle_backfill_and_append_only"
+    )
+    before = {(n.level, n.index): n.hash for n in MerkleNode.objects.all()}
+    root = TreeHead.objects.get(size=64).root_hash
+    with transaction.atomic(), triggers_dropped():
+        MerkleNode.objects.all().delete()
+        TreeHead.objects.all().delete()
+    migration.build_tree(apps, None)
+    assert {(n.level, n.index): n.hash for n in MerkleNode.objects.all()} == before
+    assert list(TreeHead.objects.values_list("size", "root_hash")) == [(64, root)]

@@ -1239,6 +1239,7 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/ledger/key": {"get"},
         "/api/v1/ledger/proof/inclusion": {"get"},
         "/api/v1/ledger/proof/consistency": {"get"},
+        "/api/v1/checks": {"get", "post"},
         "/api/v1/revisions": {"get"},
         "/api/v1/moderation": {"get"},
         "/api/v1/moderation/hide": {"post"},

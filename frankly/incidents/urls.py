@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frankly.incidents import monitoring_views, views
+from frankly.incidents import monitoring_views, sla_views, views
 from frankly.incidents.feeds import StatusFeed
 
 app_name = "incidents"
@@ -21,6 +21,8 @@ urlpatterns = [
     path(
         "components/<int:component_id>/status/", views.set_component_status, name="component_status"
     ),
+    path("sla/", sla_views.sla_page, name="sla"),
+    path("sla.csv", sla_views.sla_csv, name="sla_csv"),
     path("checks/", monitoring_views.checks, name="checks"),
     path("checks/<int:check_id>/draft/", monitoring_views.check_draft, name="check_draft"),
     path("subscribe/", views.subscribe, name="subscribe"),

@@ -9,6 +9,7 @@ from frankly.accounts.api import router as accounts_router
 from frankly.errors import FranklyError
 from frankly.feedback.api import router as feedback_router
 from frankly.incidents.api import router as incidents_router
+from frankly.insights.api import router as insights_router
 from frankly.notify.api import router as notify_router
 from frankly.roadmap.api import router as roadmap_router
 from frankly.transparency.api import router as transparency_router
@@ -24,6 +25,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+# Before feedback: /posts/similar must match before /posts/{post_id} does.
+api.add_router("", insights_router)
 api.add_router("", feedback_router)
 api.add_router("", accounts_router)
 api.add_router("", transparency_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "frankly.incidents",
     "frankly.roadmap",
     "frankly.notify",
+    "frankly.insights",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frankly.context.site",
                 "frankly.context.notifications",
+                "frankly.insights.context.open_alerts",
             ],
         },
     },
@@ -227,3 +229,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Insights: the backlash early warning (frankly/insights/backlash.py). An alert needs at
+# least MIN_COUNT negative posts/comments in an hour, and a chance below P_VALUE of
+# that many under the scope's own baseline. The worker checks every few minutes.
+INSIGHTS_ALERT_MIN_COUNT = env.int("FRANKLY_ALERT_MIN_COUNT", default=5)
+INSIGHTS_ALERT_P_VALUE = env.float("FRANKLY_ALERT_P_VALUE", default=0.001)
+INSIGHTS_ALERT_EVERY_MINUTES = env.int("FRANKLY_ALERT_EVERY_MINUTES", default=5)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from frankly.accounts import testimonial_views
+from frankly.accounts import views as account_views
 from frankly.api import api
 
 
@@ -14,7 +16,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("frankly.accounts.urls")),
+    path("privacy/", account_views.privacy_page, name="privacy"),
+    path("testimonials/embed/", testimonial_views.embed, name="testimonials_embed"),
+    path("testimonials/widget.js", testimonial_views.widget_js, name="testimonials_widget"),
+    path("staff/testimonials/", testimonial_views.staff_testimonials, name="staff_testimonials"),
+    path(
+        "staff/testimonials/<int:request_id>/withdraw/",
+        testimonial_views.withdraw,
+        name="staff_testimonial_withdraw",
+    ),
+    path("staff/do-not-contact.csv", account_views.do_not_contact_csv, name="do_not_contact_csv"),
     path("api/v1/", api.urls),
+    path("", include("frankly.insights.urls")),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),
     path("notifications/", include("frankly.notify.urls")),

@@ -58,6 +58,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Banned people can read but not write; the reason is in the moderation log.
     banned_at = models.DateTimeField(null=True, blank=True)
+    # Privacy choices: the name, or just "A customer", next to what they write.
+    show_name = models.BooleanField(
+        default=True, help_text="Show my display name publicly; otherwise “A customer”."
+    )
+    hide_profile = models.BooleanField(
+        default=False, help_text="Nobody else sees my profile page or its list of my posts."
+    )
+    # Set when the person deleted their account: the row stays only as "Deleted user",
+    # with no personal data, so that kept content has an author.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # When the profile or a privacy choice last changed (for CRM sync-out).
+    updated_at = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
 
@@ -81,8 +93,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def public_name(self) -> str:
-        """The name shown publicly: never the email address."""
+        """The name shown publicly: never the email address, and not even the display
+        name when the person chose not to show it. Staff are always shown as staff."""
+        if self.deleted_at is not None:
+            return "Deleted user"
+        if not self.show_name and not self.is_staff:
+            return "A customer"
         return self.display_name or f"Customer {self.pk}"
+
+    @property
+    def hides_profile(self) -> bool:
+        """A customer who hides their profile, or their name (a profile page would tie
+        all their "A customer" posts together), has no public profile page."""
+        return not self.is_staff and (self.hide_profile or not self.show_name)
 
     @property
     def initials(self) -> str:
@@ -119,3 +142,130 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SalesContact(models.TextChoices):
+    NEVER = "never", "Never"
+    WHEN_ASKED = "when_asked", "Only when I ask for it"
+
+
+class ContactPreferences(models.Model):
+    """What the company may contact a person about. Every sender checks these
+    (``frankly.accounts.contact.may_contact``); staff export them for their CRM.
+
+    Product news and surveys are opt-in; incident notices only reach people who
+    subscribed to the status page anyway."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="contact_preferences")
+    product_news = models.BooleanField(default=False, verbose_name="Product news")
+    surveys = models.BooleanField(default=False, verbose_name="Surveys and research")
+    incident_notices = models.BooleanField(default=True, verbose_name="Incident notices")
+    sales_contact = models.CharField(
+        max_length=12,
+        choices=SalesContact.choices,
+        default=SalesContact.NEVER,
+        verbose_name="Sales contact",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "contact preferences"
+
+    def __str__(self) -> str:
+        return f"Contact preferences of #{self.user_id}"
+
+
+class ContactPreferenceChange(models.Model):
+    """One change of one contact preference, shown to the person as their history."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="contact_preference_changes"
+    )
+    field = models.CharField(max_length=32)
+    old_value = models.CharField(max_length=32)
+    new_value = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="contact_change_user")]
+
+
+class ConsentState(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+    VOIDED = "voided", "Void"
+    WITHDRAWN = "withdrawn", "Withdrawn by staff"
+
+
+class TestimonialRequestQuerySet(models.QuerySet):
+    def live(self, today=None):
+        """Accepted, not revoked or voided, and not past its end date."""
+        today = today or timezone.localdate()
+        return self.filter(state=ConsentState.ACCEPTED, until__gte=today)
+
+
+class TestimonialRequest(models.Model):
+    """Staff ask to quote a customer's words; the row is also the record of the
+    answer: when, which text (``text_digest``), where and until when.
+
+    Only an accepted, live request lets the quote be served, and only while the
+    source text is still exactly the one that was consented to."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="testimonial_requests")
+    requested_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    object_type = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    object_url = models.CharField(max_length=300)
+    quote = models.TextField(max_length=2_000)
+    text_digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the source text the consent is for."
+    )
+    placement = models.CharField(max_length=200, help_text="Where the quote will appear.")
+    message = models.TextField(max_length=2_000, blank=True)
+    until = models.DateField(help_text="The last day the quote may be shown.")
+    state = models.CharField(max_length=12, choices=ConsentState.choices, default="pending")
+    is_anonymous = models.BooleanField(default=False)
+    attribution = models.CharField(max_length=120, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TestimonialRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "until"], name="testimonial_live"),
+            models.Index(fields=["object_type", "object_id"], name="testimonial_source"),
+            models.Index(fields=["updated_at"], name="testimonial_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Testimonial request #{self.pk} ({self.state})"
+
+
+class DataExport(models.Model):
+    """A person's request for a copy of their data; built by a background job."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]

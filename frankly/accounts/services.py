@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from frankly.access import require_signed_in
 from frankly.accounts.models import ApiToken, User
 from frankly.accounts.tokens import digest_of, new_token
 from frankly.errors import Invalid, NotAllowed, NotFound
@@ -14,6 +15,16 @@ def _clean(instance, *, exclude=None) -> None:
     from frankly.validation import full_clean_or_invalid
 
     full_clean_or_invalid(instance, exclude=exclude)
+
+
+@transaction.atomic
+def set_privacy(*, user: User, show_name: bool, hide_profile: bool) -> User:
+    """Show the person's name or "A customer", and hide or show their profile page."""
+    require_signed_in(user)
+    user.show_name, user.hide_profile = bool(show_name), bool(hide_profile)
+    user.updated_at = timezone.now()
+    user.save(update_fields=["show_name", "hide_profile", "updated_at"])
+    return user
 
 
 @transaction.atomic
@@ -27,7 +38,8 @@ def update_profile(*, user: User, display_name: str, time_zone: str = "") -> Use
     user.display_name = display_name
     user.time_zone = (time_zone or "").strip()
     _clean(user, exclude=["password"])
-    user.save(update_fields=["display_name", "time_zone"])
+    user.updated_at = timezone.now()
+    user.save(update_fields=["display_name", "time_zone", "updated_at"])
     return user
 
 

@@ -80,7 +80,35 @@ class DemoBuilder:
             staff=self.people["dana"],
             customers=[self.people[key] for key in sorted(CUSTOMERS)[:6]],
         )
+        self._consent()
         return self.kept
+
+    def _consent(self) -> None:
+        """One quote a customer agreed to show, one request still waiting, and some
+        contact preferences, so the consent pages have something real on them."""
+        from frankly.accounts import contact, testimonials
+
+        staff = self.people["dana"]
+        praise = list(Post.objects.filter(kind="praise", author__isnull=False).order_by("pk")[:2])
+        until = timezone.localdate() + timedelta(days=180)
+        for index, post in enumerate(praise):
+            first_sentence = post.body.split(". ")[0].strip().rstrip(".") + "."
+            request = testimonials.request_testimonial(
+                actor=staff,
+                object_type="post",
+                object_id=post.pk,
+                quote=first_sentence if first_sentence in post.body else post.title,
+                placement="the Acme Cloud home page",
+                until=until,
+            )
+            if index == 0:
+                testimonials.decide_testimonial(
+                    actor=post.author, request_id=request.pk, decision="accept"
+                )
+        for key in sorted(CUSTOMERS)[:3]:
+            contact.set_contact_preferences(
+                user=self.people[key], product_news=True, sales_contact="when_asked"
+            )
 
     def _moderate(self) -> None:
         """Community rules, one spam comment hidden under them, one locked thread."""

@@ -14,7 +14,7 @@ router = Router(tags=["feedback"])
 
 
 class AuthorOut(Schema):
-    id: int
+    id: int | None = Field(description="None when the person keeps their profile private.")
     name: str
     is_staff: bool
 
@@ -158,7 +158,12 @@ class PostFilters(Schema):
 def author_out(user, was_staff: bool) -> dict | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.public_name, "is_staff": was_staff}
+    # A private person's id would tie their "A customer" posts together.
+    return {
+        "id": None if user.hides_profile else user.pk,
+        "name": user.public_name,
+        "is_staff": was_staff,
+    }
 
 
 def post_out(post: Post, viewer=None) -> dict:

@@ -133,7 +133,7 @@ class Entry:
 def _comment_entry(post: Post, comment: Comment) -> Entry:
     link = f"{post.get_absolute_url()}#comment-{comment.pk}"
     common = {"id": entry_id(link), "link": link, "published": comment.created_at}
-    author = comment.author.public_name if comment.author else "a former member"
+    author = comment.author.public_name if comment.author else "Deleted user"
     stone = tombstones.tombstone(comment)
     if stone is None:
         verb = "replied" if comment.parent_id else "commented"

@@ -49,7 +49,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_list_data(self) -> "PostQuerySet":
         """What a list row shows, fetched in a fixed number of queries."""
-        return self.select_related("author", "merged_into").prefetch_related("tags")
+        return self.select_related("author", "merged_into", "sentiment").prefetch_related("tags")
 
 
 class Post(Moderatable):

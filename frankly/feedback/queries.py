@@ -88,7 +88,12 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
     posts = (
         Post.objects.filter(pk=post_id)
         .select_related(
-            "author", "merged_into", "official_response__author", "accepted_comment", "hidden_by"
+            "author",
+            "merged_into",
+            "official_response__author",
+            "accepted_comment",
+            "hidden_by",
+            "sentiment",
         )
         .prefetch_related("tags", "status_changes__actor")
     )
@@ -97,10 +102,12 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
 
 def thread(post: Post) -> list[Comment]:
     """Top-level comments, oldest first, each with ``replies`` prefetched."""
-    replies = Comment.objects.select_related("author", "hidden_by").order_by("created_at", "id")
+    replies = Comment.objects.select_related("author", "hidden_by", "sentiment").order_by(
+        "created_at", "id"
+    )
     return list(
         post.comments.filter(parent__isnull=True)
-        .select_related("author", "hidden_by")
+        .select_related("author", "hidden_by", "sentiment")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
     )

@@ -343,6 +343,9 @@ def profile(request, user_id: int):
     person = User.objects.filter(pk=user_id, is_active=True).first()
     if person is None:
         raise Http404("There is no such person.")
+    viewer = request.user
+    if person.hides_profile and viewer.pk != person.pk and not viewer.is_staff:
+        raise Http404("This profile is private, or there is no such person.")
     posts = queries.with_viewer_votes(
         person.posts.listed().with_list_data().order_by("-created_at", "-id"), request.user
     )[:50]

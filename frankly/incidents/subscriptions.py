@@ -82,7 +82,19 @@ def confirm(*, token: str) -> StatusSubscription:
         subscription.confirmed_at = timezone.now()
     subscription.unsubscribed_at = None
     subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    _allow_incident_notices(subscription.email)
     return subscription
+
+
+def _allow_incident_notices(email: str) -> None:
+    """Confirming from the address itself is the person asking for incident mail, so an
+    account that had said no to incident notices says yes now (kept in its history)."""
+    from frankly.accounts.contact import preferences_for, set_contact_preferences
+    from frankly.accounts.models import User
+
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is not None and not preferences_for(user).incident_notices:
+        set_contact_preferences(user=user, incident_notices=True)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django_tasks import task
 
+from frankly.accounts.contact import Topic
 from frankly.incidents.models import IncidentUpdate, StatusSubscription
 from frankly.incidents.subscriptions import subscription_headers, unsubscribe_url
 from frankly.notify.outbox import queue_email
@@ -46,6 +47,7 @@ def email_incident_update(update_id: int) -> int:
                 subject=subject,
                 body=body,
                 headers=subscription_headers(subscription),
+                topic=Topic.INCIDENT_NOTICES,
             ):
                 queued += 1
     return queued

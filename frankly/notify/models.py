@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     RESPONSE = "response", "Official responses on posts I follow"
     SHIPPED = "shipped", "Something I asked for shipped"
     MENTION = "mention", "Someone mentioned me"
+    CONSENT = "consent", "Staff ask to quote what I wrote"
 
 
 class Delivery(models.TextChoices):
@@ -98,6 +99,7 @@ class Event(models.TextChoices):
     COMMENT_CREATED = "comment.created", "A comment is posted"
     INCIDENT_UPDATED = "incident.updated", "An incident update is posted"
     CHANGELOG_PUBLISHED = "changelog.published", "A changelog entry is published"
+    ALERT_RAISED = "alert.raised", "A backlash alert is raised (staff insights)"
 
 
 def _webhook_secret() -> str:

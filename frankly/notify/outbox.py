@@ -25,12 +25,24 @@ CLAIM = timedelta(minutes=2)
 
 
 def queue_email(
-    *, key: str, to: str, subject: str, body: str, headers: dict | None = None, user=None
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body: str,
+    topic: str,
+    headers: dict | None = None,
+    user=None,
 ) -> OutboxMessage | None:
-    """Queue one email under an idempotency key; a key seen before queues nothing.
+    """Queue one email under an idempotency key; a key seen before queues nothing,
+    and neither does a topic the recipient said no to (their contact preferences).
 
     Call inside the transaction of the event; the send starts after it commits.
     """
+    from frankly.accounts.contact import may_contact
+
+    if not may_contact(email=to, topic=topic, user=user):
+        return None
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(

@@ -1,5 +1,6 @@
 """Periodic jobs the worker starts: re-queue due email and webhook retries every
-minute, and send the daily digests once a day (at DIGEST_HOUR UTC). Queuing is
+minute, look for backlash every few minutes (INSIGHTS_ALERT_EVERY_MINUTES), and send
+the daily digests once a day (at DIGEST_HOUR UTC). Queuing is
 idempotent, so several workers doing it at once is harmless."""
 
 import threading
@@ -27,6 +28,19 @@ def _tick(last_digest_day: list) -> None:
     ):
         tasks.send_daily_digests.enqueue()
         last_digest_day[0] = now.date()
+    _check_for_backlash(now)
+
+
+_last_backlash_check = [None]
+
+
+def _check_for_backlash(now: datetime) -> None:
+    from frankly.insights.tasks import check_for_backlash
+
+    last = _last_backlash_check[0]
+    if last is None or (now - last).total_seconds() >= 60 * settings.INSIGHTS_ALERT_EVERY_MINUTES:
+        check_for_backlash.enqueue()
+        _last_backlash_check[0] = now
 
 
 def _run_checks() -> None:

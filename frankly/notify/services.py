@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frankly.access import require_signed_in
+from frankly.accounts.contact import Topic
 from frankly.errors import Invalid, NotFound
 from frankly.notify.models import Delivery, EmailPreference, Kind, Notification
 from frankly.notify.outbox import queue_email
@@ -92,6 +93,7 @@ def notify(
                 subject=f"[{settings.SITE_NAME}] {title}"[:300],
                 body=_email_body(user, notification),
                 headers=email_headers(user, kind),
+                topic=Topic.NOTIFICATIONS,
             )
             notification.emailed_at = timezone.now()
             notification.save(update_fields=["emailed_at"])
@@ -202,6 +204,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
                 + f"\n\nChange what you get: {settings.SITE_URL}"
                 f"{reverse('notify:settings')}\n",
                 headers=email_headers(user, ALL_KINDS),
+                topic=Topic.NOTIFICATIONS,
             )
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(
                 in_digest=False, emailed_at=now

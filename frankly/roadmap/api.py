@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.cursor import Key, paginate
 from frankly.errors import Invalid
+from frankly.feedback.api import AuthorOut, author_out
 from frankly.feedback.models import Post, Status
 from frankly.roadmap import queries, services
 from frankly.roadmap.models import Category, ChangelogComment, ChangelogEntry
@@ -15,12 +16,6 @@ from frankly.schemas import RequestBody
 from frankly.transparency import tombstones
 
 router = Router(tags=["roadmap"])
-
-
-class AuthorOut(Schema):
-    id: int
-    name: str
-    is_staff: bool
 
 
 class RoadmapPostOut(Schema):
@@ -129,12 +124,6 @@ class CommentIn(RequestBody):
     body: str = Field(max_length=100_000)
 
 
-def _author(user, was_staff: bool) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": user.public_name, "is_staff": was_staff}
-
-
 def _roadmap_post(post: Post) -> dict:
     is_hidden, quarter = queries.roadmap_options(post)
     return {
@@ -159,7 +148,7 @@ def _entry_out(entry: ChangelogEntry) -> dict:
         "category": entry.category,
         "body": entry.body,
         "body_html": entry.body_html,
-        "author": _author(entry.author, True),
+        "author": author_out(entry.author, True),
         "posts": [
             {
                 "id": p.pk,
@@ -188,7 +177,9 @@ def _comment_out(comment: ChangelogComment, viewer) -> dict:
         "id": comment.pk,
         "entry": comment.entry_id,
         "url": comment.get_absolute_url(),
-        "author": None if comment.is_deleted else _author(comment.author, comment.author_was_staff),
+        "author": None
+        if comment.is_deleted
+        else author_out(comment.author, comment.author_was_staff),
         "body": comment.body if shown else None,
         "body_html": comment.body_html if shown else None,
         "created_at": comment.created_at,

@@ -257,6 +257,9 @@ def _publish(entry: ChangelogEntry, *, actor, posts: list[Post]) -> None:
         body=_ledger_body(entry, posts),
     )
     _close_loop(entry, actor=actor, posts=posts)
+    from frankly.roadmap import tasks
+
+    transaction.on_commit(lambda: tasks.email_product_news.enqueue(entry.pk))
     events.webhook_event(
         "changelog.published",
         {

@@ -46,3 +46,43 @@ def close_loop_on_ship(entry_id: int, post_ids: list[int]) -> int:
             )
         )
     return count
+
+
+@task()
+def email_product_news(entry_id: int) -> int:
+    """Mail a published changelog entry to the people who opted in to product news,
+    once each (keyed in the outbox); returns how many were queued."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from frankly.accounts.contact import Topic, stop_headers, stop_url
+    from frankly.accounts.models import User
+    from frankly.notify.outbox import queue_email
+    from frankly.roadmap.models import ChangelogEntry
+
+    entry = ChangelogEntry.objects.published().filter(pk=entry_id).first()
+    if entry is None:
+        return 0
+    link = f"{settings.SITE_URL}{entry.get_absolute_url()}"
+    people = User.objects.filter(
+        is_active=True, deleted_at__isnull=True, contact_preferences__product_news=True
+    ).order_by("pk")
+    queued = 0
+    with transaction.atomic():
+        for person in people:
+            body = (
+                f"{entry.title}\n\n{entry.body}\n\nRead it on the site: {link}\n\n"
+                f"You get this because you asked for product news from {settings.SITE_NAME}.\n"
+                f"Stop with one click: {stop_url(person, Topic.PRODUCT_NEWS)}\n"
+            )
+            if queue_email(
+                key=f"product-news:{entry.pk}:{person.pk}",
+                to=person.email,
+                user=person,
+                subject=f"[{settings.SITE_NAME}] {entry.title}",
+                body=body,
+                headers=stop_headers(person, Topic.PRODUCT_NEWS),
+                topic=Topic.PRODUCT_NEWS,
+            ):
+                queued += 1
+    return queued

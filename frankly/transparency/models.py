@@ -118,6 +118,7 @@ class Action(models.TextChoices):
     UNLOCK = "unlock", "Unlocked"
     BAN = "ban", "Banned"
     UNBAN = "unban", "Unbanned"
+    ERASE = "erase", "Account deleted by its owner"
 
 
 class ModerationAction(models.Model):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from frankly.access import require_signed_in, require_staff
+from frankly.accounts.testimonials import void_testimonials_for
 from frankly.errors import Conflict, Invalid, NotAllowed, NotFound
 from frankly.transparency.models import Action, Appeal, ModerationAction, Rule
 from frankly.transparency.modlog import log_moderation
@@ -86,6 +87,9 @@ def hide_content(*, actor, object_type: str, object_id: int, rule_id, reason: st
     )
     content.hidden_by = action
     content.save(update_fields=["hidden_by"])
+    void_testimonials_for(
+        object_type=object_type, object_id=content.pk, reason="Hidden by moderation."
+    )
     return action
 
 
@@ -125,6 +129,9 @@ def delete_own_content(*, actor, object_type: str, object_id: int) -> None:
     content.deleted_at = timezone.now()
     content.save(update_fields=[*content.TEXT_FIELDS, "deleted_at"])
     forget_texts(object_type, content.pk)
+    void_testimonials_for(
+        object_type=object_type, object_id=content.pk, reason="Deleted by its author."
+    )
 
 
 @transaction.atomic

@@ -27,6 +27,12 @@ def record_revision(
     changed = [field for field in new if (old.get(field) or "") != (new.get(field) or "")]
     if not changed:
         return None
+    # Consent to quote someone is for one text: any edit ends it (see accounts.testimonials).
+    from frankly.accounts.testimonials import void_testimonials_for
+
+    void_testimonials_for(
+        object_type=object_type, object_id=object_id, reason="The quoted text was edited."
+    )
     return Revision.objects.create(
         object_type=object_type,
         object_id=object_id,

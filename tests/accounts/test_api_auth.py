@@ -28,6 +28,8 @@ def test_a_new_token_works_as_bearer_on_me(customer):
         "name": "Carol Customer",
         "role": "customer",
         "time_zone": "",
+        "show_name": True,
+        "hide_profile": False,
     }
 
 

@@ -1171,6 +1171,8 @@ def test_me_describes_the_caller(customer, staff, api_client):
         "name": "Carol Customer",
         "role": "customer",
         "time_zone": "",
+        "show_name": True,
+        "hide_profile": False,
     }
     assert api_client(staff).get("/me").json()["role"] == "staff"
 
@@ -1233,6 +1235,16 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/posts/{post_id}/merge": {"post"},
         "/api/v1/tags": {"get"},
         "/api/v1/me": {"get"},
+        "/api/v1/me/privacy": {"put"},
+        "/api/v1/me/contact-preferences": {"get", "patch"},
+        "/api/v1/me/contact-preferences/history": {"get"},
+        "/api/v1/me/exports": {"get", "post"},
+        "/api/v1/contacts/do-not-contact": {"get"},
+        "/api/v1/testimonials": {"get"},
+        "/api/v1/testimonials/requests": {"get", "post"},
+        "/api/v1/testimonials/requests/{request_id}/decision": {"post"},
+        "/api/v1/testimonials/requests/{request_id}/revoke": {"post"},
+        "/api/v1/testimonials/requests/{request_id}/withdraw": {"post"},
         "/api/v1/comments/{comment_id}": {"patch", "delete"},
         "/api/v1/ledger/entries": {"get"},
         "/api/v1/ledger/checkpoint": {"get"},
@@ -1267,6 +1279,9 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/webhooks/{endpoint_id}/rotate-secret": {"post"},
         "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},
         "/api/v1/webhooks/deliveries/{delivery_id}/redeliver": {"post"},
+        "/api/v1/posts/similar": {"get"},
+        "/api/v1/insights/summary": {"get"},
+        "/api/v1/insights/alerts": {"get"},
     }
     assert "MergeIn" in schema["components"]["schemas"]
     assert set(schema["components"]["schemas"]["MergeIn"]["properties"]) == {"into"}

@@ -440,6 +440,7 @@ def test_the_settings_page_shows_and_saves_choices(customer, client_for):
         "response": "off",
         "shipped": "instant",
         "mention": "digest",
+        "consent": "off",
     }
     page = client.get("/notifications/settings/").content.decode()
     assert 'name="reply" value="instant" checked' in page

@@ -20,7 +20,9 @@ from frankly.notify.models import OutboxMessage
 from frankly.notify.outbox import queue_email
 call_command("migrate", verbosity=0)
 with transaction.atomic():
-    queue_email(key="redis-test", to="someone@example.com", subject="Hello", body="Via Redis")
+    queue_email(
+        key="redis-test", to="someone@example.com", subject="Hi", body="Redis", topic="account"
+    )
 assert OutboxMessage.objects.get().status == "pending"
 call_command("worker", "--batch")
 call_command("worker", "--batch")

@@ -33,7 +33,11 @@ def run_worker() -> None:
 def queue(key: str = "welcome:1", to: str = "carol@example.com") -> OutboxMessage | None:
     with transaction.atomic():
         return outbox.queue_email(
-            key=key, to=to, subject="Your idea shipped", body="Dark mode is live."
+            key=key,
+            to=to,
+            subject="Your idea shipped",
+            body="Dark mode is live.",
+            topic="account",
         )
 
 
@@ -47,7 +51,11 @@ def closed_port() -> int:
 def test_a_queued_email_waits_for_the_worker_and_is_sent_once(smtp_server):
     with transaction.atomic():
         message = outbox.queue_email(
-            key="welcome:1", to="carol@example.com", subject="Your idea shipped", body="Live."
+            key="welcome:1",
+            to="carol@example.com",
+            subject="Your idea shipped",
+            body="Live.",
+            topic="account",
         )
         assert not DBTaskResult.objects.exists()  # queued only when the event commits
     assert DBTaskResult.objects.get().status == TaskResultStatus.READY
@@ -75,8 +83,12 @@ def test_the_same_key_queued_twice_is_sent_once(smtp_server):
     assert queue(key="status:7") is not None
     assert queue(key="status:7") is None
     with transaction.atomic():
-        outbox.queue_email(key="status:8", to="oscar@example.com", subject="Hi", body="One")
-        outbox.queue_email(key="status:8", to="oscar@example.com", subject="Hi", body="Two")
+        outbox.queue_email(
+            key="status:8", to="oscar@example.com", subject="Hi", body="One", topic="account"
+        )
+        outbox.queue_email(
+            key="status:8", to="oscar@example.com", subject="Hi", body="Two", topic="account"
+        )
     run_worker()
     run_worker()
     assert sorted(m["To"] for m in smtp_server.messages) == [

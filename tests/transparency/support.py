@@ -17,7 +17,7 @@ from frankly.transparency.models import LedgerEntry
 # The migration that owns the triggers' SQL; reused so that SQL lives in one place.
 APPEND_ONLY = importlib.import_module("frankly.transparency.migrations.0002_ledger_append_only")
 TREE_APPEND_ONLY = importlib.import_module(
-    "frankly.transparency.migrations.0004_merkle_backfill_and_append_only"
+    "frankly.transparency.migrations.0005_merkle_backfill_and_append_only"
 )
 
 

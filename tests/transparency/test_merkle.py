@@ -239,7 +239,7 @@ def test_the_migration_builds_the_same_tree_over_an_existing_ledger(ledger_of_64
     from tests.transparency.support import triggers_dropped
 
     migration = importlib.import_module(
-        "frankly.transparency.migrations.0004_merkle_backfill_and_append_only"
+        "frankly.transparency.migrations.0005_merkle_backfill_and_append_only"
     )
     before = {(n.level, n.index): n.hash for n in MerkleNode.objects.all()}
     root = TreeHead.objects.get(size=64).root_hash

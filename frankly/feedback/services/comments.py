@@ -15,6 +15,7 @@ from frankly.feedback.services.checks import (
     get_post,
     refuse_if_closed,
 )
+from frankly.insights import events as insights
 from frankly.markdown import render_markdown
 from frankly.notify import events
 from frankly.transparency.revisions import record_revision
@@ -46,6 +47,7 @@ def add_comment(*, author, post_id: int, body: str, parent_id: int | None = None
         comment_count=F("comment_count") + 1, last_activity_at=now
     )
     follow(author, post)
+    insights.comment_written(comment)
     events.comment_added(comment)
     events.webhook_event(
         "comment.created",
@@ -90,6 +92,7 @@ def edit_comment(*, actor, comment_id: int, body: str, reason: str = "") -> Comm
         new={"body": body},
         reason=reason,
     )
+    insights.comment_written(comment)
     return comment
 
 

@@ -16,6 +16,7 @@ from frankly.feedback.services.checks import (
     get_post,
     resolve_tags,
 )
+from frankly.insights import events as insights
 from frankly.markdown import render_markdown
 from frankly.notify import events
 from frankly.transparency.revisions import record_revision
@@ -51,6 +52,7 @@ def create_post(*, author, kind: str, title: str, body: str = "", tags: Iterable
     if tag_objects:
         post.tags.set(tag_objects)
     follow(author, post)
+    insights.post_written(post)
     events.webhook_event(
         "post.created",
         {
@@ -113,6 +115,7 @@ def edit_post(
             new={"title": post.title, "body": post.body},
             reason=reason,
         )
+        insights.post_written(post)
     if tags is not None:
         post.tags.set(resolve_tags(tags))
     return post

@@ -72,7 +72,7 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("transparency", "0003_merkle_tree")]
+    dependencies = [("transparency", "0004_merkle_tree")]
     operations = [
         migrations.RunPython(build_tree, migrations.RunPython.noop),
         migrations.RunPython(forward, backward),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('transparency', '0002_ledger_append_only'),
+        ('transparency', '0003_erase_action'),
     ]
 
     operations = [

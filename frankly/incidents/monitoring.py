@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frankly.access import require_staff
+from frankly.accounts.contact import Topic
 from frankly.errors import Invalid
 from frankly.incidents import services
 from frankly.incidents.caching import bump_status_version
@@ -258,6 +259,8 @@ def _alert_staff(*, key: str, title: str, body: str, url: str) -> None:
             user=notification.user,
             subject=f"[{settings.SITE_NAME}] {title}"[:300],
             body=f"{body}\n\n{settings.SITE_URL}{url}\n",
+            # Staff asked for these by being on call for the status page.
+            topic=Topic.NOTIFICATIONS,
         )
 
 

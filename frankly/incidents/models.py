@@ -273,6 +273,27 @@ class CheckKind(models.TextChoices):
     TCP = "tcp", "TCP connection"
 
 
+class IncidentSubscription(models.Model):
+    """Email updates of one incident only (double opt-in, one-click unsubscribe),
+    for people who do not want every status mail."""
+
+    email = models.EmailField()
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="subscriptions")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "incident"], name="one_follow_per_incident")
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
 class MonitorCheck(models.Model):
     """A built-in check of one component, run by the worker every ``interval_seconds``.
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("incidents/<int:incident_id>/postmortem/", views.postmortem, name="postmortem"),
     path("incidents/<int:incident_id>/comment/", views.comment, name="comment"),
     path("incidents/<int:incident_id>/affected/", views.affected, name="affected"),
+    path("incidents/<int:incident_id>/follow/", views.follow_incident, name="follow"),
     path("incidents/new/", views.open_incident, name="open_incident"),
     path("maintenance/new/", views.schedule, name="schedule"),
     path("components/new/", views.add_component, name="add_component"),

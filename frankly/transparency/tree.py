@@ -12,9 +12,12 @@ from frankly.transparency.models import LedgerEntry, MerkleNode, TreeHead
 def _fetch(nodes: set[merkle.Node]) -> dict[merkle.Node, bytes]:
     if not nodes:
         return {}
-    match = Q()
+    by_level: dict[int, list[int]] = {}
     for level, index in nodes:
-        match |= Q(level=level, index=index)
+        by_level.setdefault(level, []).append(index)
+    match = Q()
+    for level, indexes in by_level.items():
+        match |= Q(level=level, index__in=indexes)
     found = {
         (n.level, n.index): bytes.fromhex(n.hash)
         for n in MerkleNode.objects.filter(match).only("level", "index", "hash")

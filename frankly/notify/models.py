@@ -100,6 +100,7 @@ class Event(models.TextChoices):
     INCIDENT_UPDATED = "incident.updated", "An incident update is posted"
     CHANGELOG_PUBLISHED = "changelog.published", "A changelog entry is published"
     ALERT_RAISED = "alert.raised", "A backlash alert is raised (staff insights)"
+    CONTACT_UPDATED = "contact.updated", "A customer's account, preferences or consents change"
 
 
 def _webhook_secret() -> str:

@@ -204,13 +204,15 @@ def _ledger_rows_cleared_after_transactional_tests(request):
     yield
     from django.db import transaction
 
-    from frankly.transparency.models import Checkpoint, LedgerEntry
+    from frankly.transparency.models import Checkpoint, LedgerEntry, MerkleNode, TreeHead
     from tests.transparency.support import triggers_dropped
 
-    if LedgerEntry.objects.exists() or Checkpoint.objects.exists():
+    if LedgerEntry.objects.exists() or Checkpoint.objects.exists() or MerkleNode.objects.exists():
         with transaction.atomic(), triggers_dropped():
             Checkpoint.objects.all().delete()
             LedgerEntry.objects.all().delete()
+            TreeHead.objects.all().delete()
+            MerkleNode.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

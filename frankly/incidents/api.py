@@ -8,13 +8,14 @@ from frankly.access import require_staff
 from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.cursor import Key, paginate
 from frankly.errors import Invalid
-from frankly.incidents import caching, queries, services
+from frankly.incidents import caching, monitoring, queries, services
 from frankly.incidents.models import (
     ComponentStatus,
     Impact,
     Incident,
     IncidentState,
     MaintenanceState,
+    MonitorCheck,
 )
 from frankly.schemas import RequestBody
 
@@ -268,3 +269,56 @@ def schedule(request, payload: MaintenanceIn):
         "ends_at": maintenance.ends_at,
         "components": [c.pk for c in maintenance.components.all()],
     }
+
+
+class CheckIn(RequestBody):
+    component: int
+    kind: str = Field("http", description="http or tcp")
+    target: str = Field(max_length=300, description="A URL (http) or host:port (tcp)")
+    interval_seconds: int = 60
+    timeout_seconds: int = 10
+    expected_status: int = 200
+    expected_body: str = Field("", max_length=200)
+    auto_publish: bool = Field(
+        False, description="Publish an incident on failure without waiting for staff"
+    )
+
+
+class CheckOut(Schema):
+    id: int
+    component: int = Field(alias="component_id")
+    kind: str
+    target: str
+    interval_seconds: int
+    timeout_seconds: int
+    expected_status: int
+    expected_body: str
+    auto_publish: bool
+    is_active: bool
+    last_run_at: datetime | None
+    is_failing: bool
+    last_error: str
+
+
+@router.get("/checks", response=list[CheckOut], auth=SIGNED_IN, summary="Component checks (staff)")
+def list_checks(request):
+    require_staff(request.user)
+    return list(MonitorCheck.objects.all())
+
+
+@router.post(
+    "/checks", response={201: CheckOut}, auth=SIGNED_IN, summary="Add a component check (staff)"
+)
+def add_check(request, payload: CheckIn):
+    check = monitoring.create_check(
+        actor=request.user,
+        component_id=payload.component,
+        kind=payload.kind,
+        target=payload.target,
+        interval_seconds=payload.interval_seconds,
+        timeout_seconds=payload.timeout_seconds,
+        expected_status=payload.expected_status,
+        expected_body=payload.expected_body,
+        auto_publish=payload.auto_publish,
+    )
+    return 201, check

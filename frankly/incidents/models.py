@@ -266,3 +266,81 @@ class StatusVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
+
+
+class CheckKind(models.TextChoices):
+    HTTP = "http", "HTTP(S) request"
+    TCP = "tcp", "TCP connection"
+
+
+class IncidentSubscription(models.Model):
+    """Email updates of one incident only (double opt-in, one-click unsubscribe),
+    for people who do not want every status mail."""
+
+    email = models.EmailField()
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="subscriptions")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "incident"], name="one_follow_per_incident")
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class MonitorCheck(models.Model):
+    """A built-in check of one component, run by the worker every ``interval_seconds``.
+
+    A failure marks the component degraded and alerts staff with a ready incident
+    draft; a public incident is opened only if ``auto_publish`` is set."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="checks")
+    kind = models.CharField(max_length=8, choices=CheckKind.choices, default=CheckKind.HTTP)
+    target = models.CharField(max_length=300, help_text="A URL (http) or host:port (tcp)")
+    interval_seconds = models.PositiveIntegerField(default=60)
+    timeout_seconds = models.PositiveIntegerField(default=10)
+    expected_status = models.PositiveSmallIntegerField(default=200)
+    expected_body = models.CharField(max_length=200, blank=True)
+    auto_publish = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    is_failing = models.BooleanField(default=False)
+    last_error = models.CharField(max_length=300, blank=True)
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["component_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interval_seconds__gte=10), name="check_interval_min"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(timeout_seconds__gte=1), name="check_timeout_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target}"
+
+
+class CheckRun(models.Model):
+    """One run of a check. Time with no run is "no data", never "up"."""
+
+    monitor = models.ForeignKey(MonitorCheck, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now)
+    is_ok = models.BooleanField()
+    latency_ms = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["monitor", "started_at"], name="check_run_time")]

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frankly.errors import Invalid, NotFound
-from frankly.incidents.models import StatusSubscription
-from frankly.incidents.services import _components
+from frankly.incidents.models import IncidentSubscription, StatusSubscription
+from frankly.incidents.services import _components, get_incident
 
 
 def _absolute(path: str) -> str:
@@ -54,12 +54,43 @@ def subscribe(*, email: str, component_ids=()) -> StatusSubscription:
     return subscription
 
 
-def send_confirmation(subscription: StatusSubscription) -> None:
+def _validated_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise Invalid("That is not an email address we can write to.", field="email") from exc
+    return email
+
+
+@transaction.atomic
+def subscribe_to_incident(*, email: str, incident_id) -> IncidentSubscription:
+    """Ask for the updates of one incident only; confirmed from the address first, and
+    an active follow is left as it is."""
+    email = _validated_email(email)
+    incident = get_incident(incident_id)
+    subscription, _ = IncidentSubscription.objects.select_for_update().get_or_create(
+        email=email, incident=incident
+    )
+    if subscription.is_active:
+        return subscription
+    subscription.confirmed_at = subscription.unsubscribed_at = None
+    subscription.save()
+    transaction.on_commit(lambda: send_confirmation(subscription))
+    return subscription
+
+
+def send_confirmation(subscription: StatusSubscription | IncidentSubscription) -> None:
     link = _absolute(reverse("incidents:confirm", args=[subscription.token]))
+    what = (
+        f"the updates of the incident “{subscription.incident.title}” on {settings.SITE_NAME}"
+        if isinstance(subscription, IncidentSubscription)
+        else f"{settings.SITE_NAME} status updates"
+    )
     EmailMessage(
         subject=f"[{settings.SITE_NAME}] Confirm your status updates",
         body=(
-            f"Someone, probably you, asked to get {settings.SITE_NAME} status updates at this "
+            f"Someone, probably you, asked to get {what} at this "
             f"address.\n\nConfirm here:\n{link}\n\nIf it was not you, ignore this mail: "
             "without the confirmation we send nothing more.\n"
         ),
@@ -68,8 +99,14 @@ def send_confirmation(subscription: StatusSubscription) -> None:
     ).send()
 
 
-def by_token(token: str) -> StatusSubscription:
-    found = StatusSubscription.objects.filter(token=token).first() if token else None
+def by_token(token: str) -> StatusSubscription | IncidentSubscription:
+    """A status subscription or an incident follow: both use the same links."""
+    found = None
+    if token:
+        found = (
+            StatusSubscription.objects.filter(token=token).first()
+            or IncidentSubscription.objects.filter(token=token).first()
+        )
     if found is None:
         raise NotFound("This link is not valid (any more). Subscribe again on the status page.")
     return found

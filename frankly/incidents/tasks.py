@@ -6,7 +6,7 @@ from django.db.models import Q
 from django_tasks import task
 
 from frankly.accounts.contact import Topic
-from frankly.incidents.models import IncidentUpdate, StatusSubscription
+from frankly.incidents.models import IncidentSubscription, IncidentUpdate, StatusSubscription
 from frankly.incidents.subscriptions import subscription_headers, unsubscribe_url
 from frankly.notify.outbox import queue_email
 
@@ -33,16 +33,28 @@ def email_incident_update(update_id: int) -> int:
     subject = f"[{settings.SITE_NAME} status] {incident.title}: {update.get_state_display()}"
     queued = 0
     with transaction.atomic():
-        for subscription in subscribers_for(update):
+        everything = list(subscribers_for(update))
+        followers = IncidentSubscription.objects.filter(
+            incident=incident, confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        ).exclude(email__in=[s.email for s in everything])  # one mail per address
+        for subscription in [*everything, *followers]:
+            why = (
+                f"You get this because you subscribed to {settings.SITE_NAME}'s status page.\n"
+                if isinstance(subscription, StatusSubscription)
+                else "You get this because you asked for the updates of this incident.\n"
+            )
             body = (
                 f"{incident.title}\n{update.get_state_display()} "
                 f"({update.created_at:%Y-%m-%d %H:%M} UTC)\n\n{update.body}\n\n"
-                f"Follow the incident: {link}\n\n"
-                f"You get this because you subscribed to {settings.SITE_NAME}'s status page.\n"
+                f"Follow the incident: {link}\n\n{why}"
                 f"Stop with one click: {unsubscribe_url(subscription)}\n"
             )
             if queue_email(
-                key=f"status-update:{update.pk}:{subscription.pk}",
+                key=(
+                    f"status-update:{update.pk}:{subscription.pk}"
+                    if isinstance(subscription, StatusSubscription)
+                    else f"incident-follow:{update.pk}:{subscription.pk}"
+                ),
                 to=subscription.email,
                 subject=subject,
                 body=body,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frankly.incidents import views
+from frankly.incidents import monitoring_views, sla_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -14,12 +14,17 @@ urlpatterns = [
     path("incidents/<int:incident_id>/postmortem/", views.postmortem, name="postmortem"),
     path("incidents/<int:incident_id>/comment/", views.comment, name="comment"),
     path("incidents/<int:incident_id>/affected/", views.affected, name="affected"),
+    path("incidents/<int:incident_id>/follow/", views.follow_incident, name="follow"),
     path("incidents/new/", views.open_incident, name="open_incident"),
     path("maintenance/new/", views.schedule, name="schedule"),
     path("components/new/", views.add_component, name="add_component"),
     path(
         "components/<int:component_id>/status/", views.set_component_status, name="component_status"
     ),
+    path("sla/", sla_views.sla_page, name="sla"),
+    path("sla.csv", sla_views.sla_csv, name="sla_csv"),
+    path("checks/", monitoring_views.checks, name="checks"),
+    path("checks/<int:check_id>/draft/", monitoring_views.check_draft, name="check_draft"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

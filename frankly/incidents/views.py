@@ -311,6 +311,20 @@ def subscribe(request):
     )
 
 
+@require_POST
+def follow_incident(request, incident_id: int):
+    try:
+        subscriptions.subscribe_to_incident(
+            email=request.POST.get("email", ""), incident_id=incident_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except FranklyError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("incidents:incident", args=[incident_id]) + "#follow")
+    return render(request, "incidents/subscribe_sent.html")
+
+
 @require_GET
 def confirm(request, token: str):
     try:

@@ -43,9 +43,28 @@ def _check_for_backlash(now: datetime) -> None:
         _last_backlash_check[0] = now
 
 
-def start_periodic_jobs(interval: float = 60.0) -> threading.Event:
+def _run_checks() -> None:
+    from frankly.incidents.monitoring import run_due_checks
+
+    close_old_connections()
+    run_due_checks()
+
+
+def start_periodic_jobs(interval: float = 60.0, check_interval: float = 5.0) -> threading.Event:
     stop = threading.Event()
     last_digest_day = [None]
+
+    def check_loop():
+        # Component checks have intervals of their own (10 s or more): look often.
+        while not stop.wait(check_interval):
+            try:
+                _run_checks()
+            except Exception:
+                import logging
+
+                logging.getLogger(__name__).exception("Component checks failed")
+
+    threading.Thread(target=check_loop, name="frankly-checks", daemon=True).start()
 
     def loop():
         while not stop.wait(interval):

@@ -3,12 +3,22 @@
 import base64
 from datetime import datetime
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.errors import Invalid, NotFound
 from frankly.schemas import RequestBody
-from frankly.transparency import ledger, moderation, queries, rules, signing
+from frankly.transparency import (
+    ledger,
+    moderation,
+    note,
+    queries,
+    rotation,
+    rules,
+    signing,
+    tree,
+)
 from frankly.transparency.models import Appeal, LedgerEntry, Rule
 
 router = Router(tags=["transparency"])
@@ -43,12 +53,41 @@ class CheckpointOut(Schema):
         description="base64 Ed25519 signature over the canonical JSON of {seq, hash, created_at}"
     )
     key_id: str = Field(description="sha256 hex of the raw public key")
+    tree_size: int | None = Field(
+        None, description="Entries covered by the Merkle tree head signed at this checkpoint"
+    )
+    root_hash: str | None = Field(None, description="RFC 6962 Merkle root, hex")
+    note: str | None = Field(None, description="The same tree head as a C2SP signed note")
 
 
 class KeyOut(Schema):
     algorithm: str
     public_key: str = Field(description="base64 of the raw 32-byte Ed25519 public key")
     key_id: str
+    origin: str = Field(description="The log's name in its C2SP checkpoints")
+    note_verifier_key: str = Field(
+        description="The key as a signed-note verifier key: name+keyid+base64(0x01||key)"
+    )
+    rotations: list[dict] = Field(
+        description="Key rotations on the record, oldest first: {seq, old_key_id, new_key_id}"
+    )
+
+
+class InclusionProofOut(Schema):
+    seq: int
+    leaf_index: int = Field(description="seq - 1: RFC 6962 counts leaves from 0")
+    tree_size: int
+    leaf_hash: str = Field(description="SHA-256(0x00 || canonical entry bytes), hex")
+    root_hash: str
+    proof: list[str] = Field(description="RFC 6962 audit path, leaf side first, hex")
+
+
+class ConsistencyProofOut(Schema):
+    from_: int = Field(alias="from")
+    to: int
+    old_root_hash: str
+    new_root_hash: str
+    proof: list[str] = Field(description="RFC 6962 consistency proof, hex")
 
 
 class EditorOut(Schema):
@@ -112,11 +151,49 @@ def ledger_entries(request, after: Query[int] = 0, limit: Query[int] = 100):
     auth=ANYONE,
     summary="The latest signed head of the ledger",
 )
-def ledger_checkpoint(request):
+def ledger_checkpoint(request, format: Query[str] = ""):
+    """A C2SP signed-note checkpoint as text/plain, unless JSON is asked for by
+    `Accept: application/json` or `?format=json`."""
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is None:
         raise NotFound("The ledger is empty, so nothing is signed yet.")
-    return ledger.checkpoint_as_dict(checkpoint)
+    head = tree.tree_head_at(checkpoint.seq)
+    wants_json = format == "json" or (
+        format != "text"
+        and request.get_preferred_type(["text/plain", "application/json"]) == "application/json"
+    )
+    if not wants_json and head is not None:
+        return HttpResponse(head.note, content_type="text/plain; charset=utf-8")
+    return {
+        **ledger.checkpoint_as_dict(checkpoint),
+        "tree_size": head.size if head else None,
+        "root_hash": head.root_hash if head else None,
+        "note": head.note if head else None,
+    }
+
+
+@router.get(
+    "/ledger/proof/inclusion",
+    response=InclusionProofOut,
+    auth=ANYONE,
+    summary="RFC 6962 inclusion proof of one entry in a tree size",
+)
+def inclusion_proof(request, seq: Query[int], size: Query[int | None] = None):
+    """`size` defaults to the latest signed tree size."""
+    if size is None:
+        size = tree.require_latest_tree_head().size
+    return tree.inclusion_proof(seq=seq, size=size)
+
+
+@router.get(
+    "/ledger/proof/consistency",
+    response=ConsistencyProofOut,
+    by_alias=True,
+    auth=ANYONE,
+    summary="RFC 6962 consistency proof between two tree sizes",
+)
+def consistency_proof(request, to: Query[int], from_: int = Query(..., alias="from")):
+    return tree.consistency_proof(old_size=from_, new_size=to)
 
 
 @router.get("/ledger/key", response=KeyOut, auth=ANYONE, summary="The ledger's public key")
@@ -126,6 +203,9 @@ def ledger_key(request):
         "algorithm": "Ed25519",
         "public_key": base64.b64encode(public).decode(),
         "key_id": signing.key_id(public),
+        "origin": note.origin(),
+        "note_verifier_key": note.verifier_key(note.origin(), public),
+        "rotations": rotation.rotations(),
     }
 
 

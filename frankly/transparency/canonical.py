@@ -33,14 +33,20 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(entry: dict) -> str:
-    """sha256 hex of the canonical JSON of an entry's fields (all but ``hash``).
+def entry_bytes(entry: dict) -> bytes:
+    """The canonical JSON of an entry's fields (all but ``hash``), as UTF-8.
 
     ``entry`` has: seq, prev_hash, kind, object {type, id, url}, body (an object),
-    created_at (string as produced by format_time).
+    created_at (string as produced by format_time). These bytes are what the chain
+    hashes and what the Merkle tree's leaf hashes (after a 0x00 byte).
     """
     fields = {k: entry[k] for k in ("seq", "prev_hash", "kind", "object", "body", "created_at")}
-    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+    return canonical_json(fields).encode("utf-8")
+
+
+def entry_hash(entry: dict) -> str:
+    """sha256 hex of an entry's canonical bytes."""
+    return hashlib.sha256(entry_bytes(entry)).hexdigest()
 
 
 def checkpoint_message(*, seq: int, hash: str, created_at: str) -> bytes:

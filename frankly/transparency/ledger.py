@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from frankly.transparency import signing
+from frankly.transparency import signing, tree
 from frankly.transparency.canonical import (
     GENESIS_HASH,
     canonical_json,
@@ -65,6 +65,7 @@ def append_to_ledger(
         hash=digest,
     )
     _sign_head(entry)
+    tree.sign_tree_head(entry.seq, tree.append_leaf(seq=entry.seq, fields=fields))
     return entry
 
 
@@ -114,10 +115,12 @@ class Verdict:
     head: str
     bad_seq: int | None = None
     reason: str = ""
+    detail: str = ""
 
     def __str__(self) -> str:
         if self.ok:
-            return f"OK: {self.count} entries, head {self.head}"
+            more = f" ({self.detail})" if self.detail else ""
+            return f"OK: {self.count} entries, head {self.head}{more}"
         where = f" at seq {self.bad_seq}" if self.bad_seq is not None else ""
         return f"FAIL{where}: {self.reason}"
 

@@ -41,6 +41,37 @@ class Checkpoint(models.Model):
         ordering = ["-seq"]
 
 
+class TreeHead(models.Model):
+    """The Merkle tree head of the first ``size`` entries, signed as a C2SP checkpoint.
+
+    A table of its own rather than columns on Checkpoint: on SQLite, adding a column
+    rebuilds the table and would drop its append-only triggers."""
+
+    size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64, help_text="hex")
+    note = models.TextField(help_text="The C2SP signed-note checkpoint, signature included")
+    key_id = models.CharField(max_length=64, help_text="sha256 hex of the public key")
+
+    class Meta:
+        ordering = ["-size"]
+
+
+class MerkleNode(models.Model):
+    """One perfect subtree of the RFC 6962 tree over the ledger (see merkle.py).
+
+    ``level`` 0 is a leaf: entry seq = index + 1. Stored as they complete, about two
+    per entry, so proofs read O(log n) rows. Append-only like the ledger."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64, help_text="hex")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="merkle_node_position")
+        ]
+
+
 class Revision(models.Model):
     """One edit of user-visible text: who, when, the fields before and after, why."""
 

@@ -7,6 +7,7 @@ app_name = "transparency"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("ledger/", views.ledger_page, name="ledger"),
+    path("ledger/prove/", views.prove, name="prove"),
     path("moderation/", views.moderation_log, name="moderation"),
     path("moderation/feed.atom", ModerationFeed(), name="moderation_feed"),
     path("rules/", views.rules_page, name="rules"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from frankly.errorpages import run_form_action
 from frankly.errors import FranklyError, NotAllowed
-from frankly.transparency import moderation, queries, rules, tombstones
+from frankly.transparency import moderation, proving, queries, rules, tombstones
 from frankly.transparency.ledger import latest_checkpoint
 from frankly.transparency.models import Action, Appeal, LedgerEntry, Rule
 from frankly.transparency.revisions import word_diff
@@ -77,6 +77,24 @@ def ledger_page(request):
             "checkpoint": latest_checkpoint(),
             "site_url": settings.SITE_URL,
         },
+    )
+
+
+@require_GET
+def prove(request):
+    """Paste a statement's permalink; see it proven in the signed log, maths shown."""
+    link = request.GET.get("link", "")
+    proven, error, status = None, None, 200
+    if link:
+        try:
+            proven = proving.prove_link(link)
+        except FranklyError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "transparency/prove.html",
+        {"link": link, "proven": proven, "error": error, "site_url": settings.SITE_URL},
+        status=status,
     )
 
 

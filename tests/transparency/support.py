@@ -16,6 +16,9 @@ from frankly.transparency.models import LedgerEntry
 
 # The migration that owns the triggers' SQL; reused so that SQL lives in one place.
 APPEND_ONLY = importlib.import_module("frankly.transparency.migrations.0002_ledger_append_only")
+TREE_APPEND_ONLY = importlib.import_module(
+    "frankly.transparency.migrations.0005_merkle_backfill_and_append_only"
+)
 
 
 def _schema_editor():
@@ -27,12 +30,14 @@ def _schema_editor():
 
 def drop_triggers() -> None:
     with transaction.atomic():
+        TREE_APPEND_ONLY.backward(None, _schema_editor())
         APPEND_ONLY.backward(None, _schema_editor())
 
 
 def create_triggers() -> None:
     with transaction.atomic():
         APPEND_ONLY.forward(None, _schema_editor())
+        TREE_APPEND_ONLY.forward(None, _schema_editor())
 
 
 @contextmanager

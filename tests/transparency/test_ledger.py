@@ -331,7 +331,7 @@ def test_the_checkpoint_is_404_until_something_is_appended(client):
     assert "empty" in response.json()["detail"]
 
     entries = append_many(2)
-    response = client.get("/api/v1/ledger/checkpoint")
+    response = client.get("/api/v1/ledger/checkpoint", headers={"Accept": "application/json"})
     assert response.status_code == 200
     checkpoint = response.json()
     assert checkpoint["seq"] == 2
@@ -349,7 +349,7 @@ def test_the_published_key_verifies_the_published_checkpoint(client, signing_key
     assert raw == public_bytes_of(signing_key)
     assert key["key_id"] == hashlib.sha256(raw).hexdigest()
 
-    checkpoint = client.get("/api/v1/ledger/checkpoint").json()
+    checkpoint = client.get("/api/v1/ledger/checkpoint?format=json").json()
     assert checkpoint["key_id"] == key["key_id"]
     message = canonical_bytes(
         {

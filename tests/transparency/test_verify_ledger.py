@@ -32,6 +32,13 @@ def signing_key(monkeypatch):
     signing.private_key.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def state_dir(monkeypatch, tmp_path):
+    """Each test remembers checkpoints in a directory of its own."""
+    monkeypatch.setenv("FRANKLY_LEDGER_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
 def verify(*args: str) -> str:
     out = io.StringIO()
     call_command("verify-ledger", *args, stdout=out)
@@ -238,7 +245,7 @@ def test_a_running_site_verifies_from_its_api_and_tampering_is_named(live_server
     assert verify("--url", live_server.url) == f"OK: 3 entries, head {entries[-1].hash}\n"
 
     tamper(f"UPDATE {ENTRIES} SET body = %s WHERE seq = 2", ['{"text":"edited"}'])  # noqa: S608
-    message = verify_fails("--url", live_server.url)
+    message = verify_fails("--url", live_server.url, "--full")
     assert "seq 2" in message
     assert "does not match its hash" in message
 

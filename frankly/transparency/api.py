@@ -150,6 +150,19 @@ def ledger_entries(request, after: Query[int] = 0, limit: Query[int] = 100):
     response=CheckpointOut,
     auth=ANYONE,
     summary="The latest signed head of the ledger",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The checkpoint, as JSON or as a signed note",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/CheckpointOut"}},
+                    "text/plain": {
+                        "schema": {"type": "string", "description": "A C2SP signed note"}
+                    },
+                },
+            }
+        }
+    },
 )
 def ledger_checkpoint(request, format: Query[str] = ""):
     """A C2SP signed-note checkpoint as text/plain, unless JSON is asked for by

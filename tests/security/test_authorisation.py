@@ -130,6 +130,13 @@ API_WRITES = {
             },
         ),
     ),
+    ("POST", "/checks"): Write(
+        STAFF,
+        lambda w: (
+            "/checks",
+            {"component": w.component.pk, "kind": "tcp", "target": "127.0.0.1:9"},
+        ),
+    ),
     ("PATCH", "/roadmap/{post_id}"): Write(
         STAFF, lambda w: (f"/roadmap/{w.post.pk}", {"target_quarter": "2030-Q1"})
     ),

@@ -77,8 +77,8 @@ def test_no_payload_can_run_on_any_page_feed_or_api_read(payload, db, settings, 
             client.force_login(people[viewer])
         for url in page_urls(world):
             response = client.get(url)
-            if response.status_code != 200:
-                continue
+            if response.status_code != 200 or response["Content-Type"].startswith("text/csv"):
+                continue  # CSV is data, never run; its formula defusing is tested by its app
             problems = runnable(response.content.decode())
             assert not problems, f"{url} as {viewer}: {problems}"
         for url in FEEDS:
@@ -89,8 +89,8 @@ def test_no_payload_can_run_on_any_page_feed_or_api_read(payload, db, settings, 
         api = ApiClient(people[viewer])
         for url in api_urls(world):
             response = api.get(url)
-            if response.status_code != 200:
-                continue
+            if response.status_code != 200 or "json" not in response["Content-Type"]:
+                continue  # e.g. the ledger checkpoint, a signed note in plain text
             for fragment in _html_strings(response.json()):
                 assert not runnable(fragment), f"API {url}: {runnable(fragment)}"
     # The payload was shown, as text: the scan read pages that really carry it.

@@ -149,6 +149,10 @@ PAGE_WRITES = {
     "incidents:subscribe": PageWrite(
         EVERYONE, lambda w: (_r("incidents:subscribe"), {"email": "reader@example.com"})
     ),
+    "incidents:follow": PageWrite(
+        EVERYONE,
+        lambda w: (_r("incidents:follow", w.incident.pk), {"email": "reader@example.com"}),
+    ),
     "transparency:save_rule": PageWrite(
         STAFF, lambda w: (_r("transparency:save_rule"), {"title": "No spam", "description": ""})
     ),
@@ -290,6 +294,7 @@ PAGE_READS = {
     "notify:inbox", "notify:outbox",
     "roadmap:roadmap", "roadmap:changelog", "roadmap:changelog_feed", "roadmap:entry",
     "roadmap:entry_slug",
+    "incidents:sla", "incidents:sla_csv", "transparency:prove",
 }  # fmt: skip
 TOKEN_LINKS = {
     "incidents:confirm",
@@ -299,6 +304,8 @@ TOKEN_LINKS = {
 }
 # Pages that read only the signed-in person's own data.
 OWN_READS = {"accounts:consents", "accounts:export_download"}
+# Pages only staff may read.
+STAFF_READS = {"incidents:checks": (), "incidents:check_draft": ("check",)}
 APPS = ("feedback", "accounts", "incidents", "transparency", "notify", "roadmap")
 
 
@@ -314,7 +321,7 @@ def page_url_names() -> set[str]:
 
 def test_every_page_url_is_classified():
     names = page_url_names()
-    known = PAGE_WRITES.keys() | PAGE_READS | TOKEN_LINKS | OWN_READS
+    known = PAGE_WRITES.keys() | PAGE_READS | TOKEN_LINKS | OWN_READS | STAFF_READS.keys()
     assert not sorted(names - known), f"Page URLs in no table: {sorted(names - known)}"
     assert not sorted(known - names), f"Rows for URLs that are gone: {sorted(known - names)}"
 
@@ -368,3 +375,24 @@ def test_page_write_without_csrf_token_is_refused(name, people, world):
     response = client.post(url, data)
     assert response.status_code == 403
     assert _full_state() == before
+
+
+def test_staff_only_pages_refuse_everyone_else(db):
+    from frankly.incidents.models import MonitorCheck
+    from frankly.incidents.services import create_component
+    from tests.conftest import make_user
+
+    staff = make_user(staff=True)
+    check = MonitorCheck.objects.create(
+        component=create_component(actor=staff, name="API"), kind="tcp", target="127.0.0.1:9"
+    )
+    objects = {"check": check.pk}
+    for name, args in STAFF_READS.items():
+        url = reverse(name, args=[objects[a] for a in args])
+        assert Client().get(url).status_code == 302, url  # to the login page
+        customer = Client()
+        customer.force_login(make_user())
+        assert customer.get(url).status_code == 403, url
+        allowed = Client()
+        allowed.force_login(staff)
+        assert allowed.get(url).status_code == 200, url

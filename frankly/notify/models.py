@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     SHIPPED = "shipped", "Something I asked for shipped"
     MENTION = "mention", "Someone mentioned me"
     CONSENT = "consent", "Staff ask to quote what I wrote"
+    MERGE = "merge", "A post I voted for was merged into another"
 
 
 class Delivery(models.TextChoices):

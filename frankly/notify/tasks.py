@@ -159,6 +159,54 @@ def fan_out_official_response(response_id: int) -> int:
 
 
 @task()
+def tell_voters_of_merge(duplicate_id: int) -> int:
+    """Tell each voter of a merged post where their vote went; those whose vote moved
+    get a one-click link to take it back."""
+    from frankly.feedback.models import Post, Vote
+    from frankly.feedback.services.merged_votes import withdraw_url
+
+    duplicate = Post.objects.select_related("merged_into").filter(pk=duplicate_id).first()
+    if duplicate is None or duplicate.merged_into is None:
+        return 0
+    original = duplicate.merged_into
+    moved = Vote.objects.filter(post=original, merged_from=duplicate).select_related("user")
+    stayed = Vote.objects.filter(post=duplicate).select_related("user")
+    title = f"“{duplicate.title}” was merged into “{original.title}”"
+    count = 0
+    for vote in moved:
+        link = withdraw_url(user=vote.user, post=original)
+        count += len(
+            notify(
+                [vote.user],
+                kind=Kind.MERGE,
+                key=f"merge:{duplicate.pk}",
+                title=title,
+                body=(
+                    f"Staff merged a post you voted for into #{original.pk}, so your vote "
+                    f"now counts for “{original.title}”. If that is not what you want, "
+                    f"take your vote back with one click:\n{link}"
+                ),
+                url=original.get_absolute_url(),
+            )
+        )
+    for vote in stayed:
+        count += len(
+            notify(
+                [vote.user],
+                kind=Kind.MERGE,
+                key=f"merge:{duplicate.pk}",
+                title=title,
+                body=(
+                    f"You had voted for both, so your vote on #{original.pk} counts once "
+                    "and nothing was moved."
+                ),
+                url=original.get_absolute_url(),
+            )
+        )
+    return count
+
+
+@task()
 def send_daily_digests() -> int:
     from frankly.notify.services import send_daily_digests as send
 

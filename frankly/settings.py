@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "frankly.roadmap",
     "frankly.notify",
     "frankly.insights",
+    "frankly.integrations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -236,3 +237,12 @@ LOGGING = {
 INSIGHTS_ALERT_MIN_COUNT = env.int("FRANKLY_ALERT_MIN_COUNT", default=5)
 INSIGHTS_ALERT_P_VALUE = env.float("FRANKLY_ALERT_P_VALUE", default=0.001)
 INSIGHTS_ALERT_EVERY_MINUTES = env.int("FRANKLY_ALERT_EVERY_MINUTES", default=5)
+
+# Issue tracker links: the secrets the trackers sign their webhooks with, and which
+# status a linked post moves to when its issue is closed, merged or reopened.
+GITHUB_WEBHOOK_SECRET = env.str("FRANKLY_GITHUB_WEBHOOK_SECRET", default="")
+GITLAB_WEBHOOK_TOKEN = env.str("FRANKLY_GITLAB_WEBHOOK_TOKEN", default="")
+ISSUE_STATUS_MAP = env.dict(
+    "FRANKLY_ISSUE_STATUS_MAP",
+    default={"closed": "done", "not_planned": "declined", "merged": "done", "reopened": "planned"},
+)

@@ -60,6 +60,9 @@ NOT_EXPORTED = {
     "roadmap.ChangelogEntry",
     "notify.OutboxMessage",
     "notify.WebhookEndpoint",
+    "insights.Alert.acknowledged_by",  # staff's work, as with the moderation log
+    "insights.WatchWord.created_by",
+    "integrations.IssueLink",  # staff's work on the board, not the person's own data
 }
 
 

@@ -246,3 +246,11 @@ ISSUE_STATUS_MAP = env.dict(
     "FRANKLY_ISSUE_STATUS_MAP",
     default={"closed": "done", "not_planned": "declined", "merged": "done", "reopened": "planned"},
 )
+
+# Reply by email: notification emails get a per-person Reply-To address
+# reply+<signed token>@FRANKLY_REPLY_DOMAIN (none when unset); `frankly inbound-smtp`
+# listens for those replies (point the domain's MX, or a relay, at it).
+REPLY_DOMAIN = env.str("FRANKLY_REPLY_DOMAIN", default="")
+REPLY_MAX_AGE_DAYS = env.int("FRANKLY_REPLY_MAX_AGE_DAYS", default=90)
+INBOUND_SMTP_HOST = env.str("FRANKLY_INBOUND_SMTP_HOST", default="127.0.0.1")
+INBOUND_SMTP_PORT = env.int("FRANKLY_INBOUND_SMTP_PORT", default=2525)

@@ -90,6 +90,7 @@ def fan_out_comment(comment_id: int) -> int:
             title=f"{name} mentioned you on “{post.title}”",
             body=comment.body[:300],
             url=comment.get_absolute_url(),
+            post_id=post.pk,
         )
     )
     skip = {comment.author_id, *(u.pk for u in mentioned)}
@@ -102,6 +103,7 @@ def fan_out_comment(comment_id: int) -> int:
                 title=f"{name} replied to you on “{post.title}”",
                 body=comment.body[:300],
                 url=comment.get_absolute_url(),
+                post_id=post.pk,
             )
         )
         skip.add(comment.parent.author_id)
@@ -113,6 +115,7 @@ def fan_out_comment(comment_id: int) -> int:
             title=f"{name} commented on “{post.title}”",
             body=comment.body[:300],
             url=comment.get_absolute_url(),
+            post_id=post.pk,
         )
     )
     return count
@@ -134,6 +137,7 @@ def fan_out_status_change(change_id: int) -> int:
             title=f"“{post.title}” is now {change.get_to_status_display().lower()}",
             body=change.note[:300],
             url=post.get_absolute_url(),
+            post_id=post.pk,
         )
     )
 
@@ -154,6 +158,7 @@ def fan_out_official_response(response_id: int) -> int:
             title=f"Official response on “{post.title}”",
             body=response.body[:300],
             url=f"{post.get_absolute_url()}#official-response",
+            post_id=post.pk,
         )
     )
 

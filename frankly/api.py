@@ -6,6 +6,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from frankly.accounts.api import router as accounts_router
+from frankly.crm.api import router as crm_router
 from frankly.errors import FranklyError
 from frankly.feedback.api import router as feedback_router
 from frankly.incidents.api import router as incidents_router
@@ -33,6 +34,7 @@ api.add_router("", transparency_router)
 api.add_router("", incidents_router)
 api.add_router("", roadmap_router)
 api.add_router("", notify_router)
+api.add_router("", crm_router)
 
 
 @api.exception_handler(FranklyError)

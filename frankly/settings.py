@@ -237,6 +237,38 @@ LOGGING = {
 INSIGHTS_ALERT_MIN_COUNT = env.int("FRANKLY_ALERT_MIN_COUNT", default=5)
 INSIGHTS_ALERT_P_VALUE = env.float("FRANKLY_ALERT_P_VALUE", default=0.001)
 INSIGHTS_ALERT_EVERY_MINUTES = env.int("FRANKLY_ALERT_EVERY_MINUTES", default=5)
+# CRM contacts and company SSO (frankly/crm, frankly/accounts/sso.py).
+INSTALLED_APPS += [
+    "frankly.crm",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+# Emails are matched after trimming and lowercasing. Plus tags (a+b@x) and dots are kept
+# unless set here: for most domains they make a different mailbox.
+CRM_EMAIL_STRIP_PLUS_TAGS = env.bool("FRANKLY_CRM_STRIP_PLUS_TAGS", default=False)
+CRM_EMAIL_DOTLESS_DOMAINS = [
+    d.lower() for d in env.list("FRANKLY_CRM_DOTLESS_DOMAINS", default=[])
+]  # e.g. gmail.com
+CRM_STALE_MONTHS = env.int("FRANKLY_CRM_STALE_MONTHS", default=6)
+# SSO identify: the company's app signs a JWT with HS256 and this shared secret...
+SSO_SECRET = env.str("FRANKLY_SSO_SECRET", default="")
+# ...or with RS256/EdDSA, verified with this PEM public key (the text, or a file path).
+SSO_PUBLIC_KEY = env.str("FRANKLY_SSO_PUBLIC_KEY", default="", multiline=True)
+SSO_LEEWAY_SECONDS = env.int("FRANKLY_SSO_LEEWAY_SECONDS", default=30)
+# Generic OpenID Connect login through django-allauth, shown when a server URL is set.
+OIDC_SERVER_URL = env.str("FRANKLY_OIDC_SERVER_URL", default="")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+SOCIALACCOUNT_ADAPTER = "frankly.accounts.oidc.SocialAccountAdapter"
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": env.str("FRANKLY_OIDC_PROVIDER_ID", default="company"),
+            "name": env.str("FRANKLY_OIDC_NAME", default="Company SSO"),
+            "client_id": env.str("FRANKLY_OIDC_CLIENT_ID"),
+            "secret": env.str("FRANKLY_OIDC_CLIENT_SECRET", default=""),
+            "settings": {"server_url": OIDC_SERVER_URL},
+        }
+    )
 
 # Issue tracker links: the secrets the trackers sign their webhooks with, and which
 # status a linked post moves to when its issue is closed, merged or reopened.

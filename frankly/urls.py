@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from frankly.accounts import testimonial_views
 from frankly.accounts import views as account_views
+from frankly.accounts.sso_views import sso_login
 from frankly.api import api
 from frankly.portability.views import download_site_export
 
@@ -30,6 +31,8 @@ urlpatterns = [
     path("staff/export-site.zip", download_site_export, name="site_export"),
     path("api/v1/", api.urls),
     path("", include("frankly.insights.urls")),
+    path("sso/", sso_login, name="sso"),
+    path("staff/crm/", include("frankly.crm.urls")),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),
     path("notifications/", include("frankly.notify.urls")),

@@ -116,6 +116,9 @@ def set_contact_preferences(*, user: User, **changes) -> ContactPreferences:
         preferences.updated_at = now
         preferences.save()
         ContactPreferenceChange.objects.bulk_create(changed)
+        from frankly.crm.sync import announce_user_change  # the CRM hears of it
+
+        announce_user_change(user)
     return preferences
 
 

@@ -42,6 +42,9 @@ EXPORTED = {
     "transparency.Revision": "edits",
     "notify.Notification": "notifications",
     "notify.EmailPreference": "email_preferences",
+    "crm.Contact": "crm_records",
+    "crm.SsoIdentity": "sso_identities",
+    "socialaccount.SocialAccount": "linked_logins",
 }
 # Rows that point at a person but are not their data: what staff did in their role
 # (status changes, official responses, incident updates, ...), or mail to them.
@@ -60,8 +63,9 @@ NOT_EXPORTED = {
     "roadmap.ChangelogEntry",
     "notify.OutboxMessage",
     "notify.WebhookEndpoint",
-    "insights.Alert.acknowledged_by",  # staff's work, as with the moderation log
-    "insights.WatchWord.created_by",
+    "insights.Alert",
+    "insights.WatchWord",
+    "crm.ContactImport",
     "integrations.IssueLink",  # staff's work on the board, not the person's own data
 }
 
@@ -85,8 +89,10 @@ def _content(item, *, kind: str, **extra) -> dict:
 def collect_user_data(user: User) -> dict:
     """Everything Frankly holds about one person, as plain JSON-ready data."""
     from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
 
     from frankly.accounts.contact import preferences_for
+    from frankly.crm.models import SsoIdentity
     from frankly.feedback.models import Comment, Follow, Post, Vote
     from frankly.incidents.models import AffectedReport, IncidentComment
     from frankly.notify.models import EmailPreference, Notification
@@ -219,11 +225,42 @@ def collect_user_data(user: User) -> dict:
             }
             for t in user.api_tokens.order_by("pk")
         ],
+        "crm_records": [
+            {
+                "email": c.email,
+                "name": c.name,
+                "company": c.company_name,
+                "plan": c.plan,
+                "value": str(c.value) if c.value is not None else None,
+                "owner": c.owner,
+                "last_contacted_at": _when(c.last_contacted_at),
+                "source": c.source,
+                "updated_at": _when(c.updated_at),
+            }
+            for c in _crm_contacts(user)
+        ],
+        "sso_identities": [
+            {"external_id": i.external_id, "last_login_at": _when(i.last_login_at)}
+            for i in SsoIdentity.objects.filter(user=user)
+        ],
+        "linked_logins": [
+            {"provider": a.provider, "uid": a.uid, "last_login": _when(a.last_login)}
+            for a in SocialAccount.objects.filter(user=user)
+        ],
         "data_exports": [
             {"requested_at": _when(e.requested_at), "state": e.state}
             for e in user.data_exports.order_by("pk")
         ],
     }
+
+
+def _crm_contacts(user: User):
+    """The company's CRM records about this person: matched to them, or at their address."""
+    from django.db.models import Q
+
+    from frankly.crm.models import Contact
+
+    return Contact.objects.filter(Q(user=user) | Q(email__iexact=user.email)).order_by("pk")
 
 
 def _markdown(data: dict) -> str:
@@ -350,6 +387,9 @@ def request_account_deletion(*, user: User, password: str, keep_content: bool) -
     user.deleted_at = timezone.now()
     user.is_active = False
     user.save(update_fields=["deleted_at", "is_active"])
+    from frankly.crm.sync import announce_user_change  # the CRM hears of the deletion
+
+    announce_user_change(user)
     Session.objects.filter(pk__in=_session_keys(user)).delete()
     user_id, keep = user.pk, bool(keep_content)
     transaction.on_commit(lambda: tasks.erase_account.enqueue(user_id, keep))
@@ -422,6 +462,8 @@ def _erase(user: User, *, keep_content: bool) -> None:
     OutboxMessage.objects.filter(to__iexact=user.email).delete()
     OutboxMessage.objects.filter(user=user).delete()
     StatusSubscription.objects.filter(email__iexact=user.email).delete()
+    # The copy of the company's CRM record kept here goes too; their CRM is theirs.
+    _crm_contacts(user).delete()
     for export in user.data_exports.all():
         (export_dir() / export.file_name).unlink(missing_ok=True) if export.file_name else None
     log_moderation(
@@ -439,6 +481,9 @@ def _erase(user: User, *, keep_content: bool) -> None:
             )
         ),
     )
+    from frankly.crm.services import forget_person
+
+    forget_person(user)
     user.delete()
 
 

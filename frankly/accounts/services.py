@@ -17,6 +17,13 @@ def _clean(instance, *, exclude=None) -> None:
     full_clean_or_invalid(instance, exclude=exclude)
 
 
+def _tell_crm(user: User) -> None:
+    """The person's record changed: the CRM hears of it (webhook contact.updated)."""
+    from frankly.crm.sync import announce_user_change
+
+    announce_user_change(user)
+
+
 @transaction.atomic
 def set_privacy(*, user: User, show_name: bool, hide_profile: bool) -> User:
     """Show the person's name or "A customer", and hide or show their profile page."""
@@ -24,6 +31,7 @@ def set_privacy(*, user: User, show_name: bool, hide_profile: bool) -> User:
     user.show_name, user.hide_profile = bool(show_name), bool(hide_profile)
     user.updated_at = timezone.now()
     user.save(update_fields=["show_name", "hide_profile", "updated_at"])
+    _tell_crm(user)
     return user
 
 
@@ -40,6 +48,7 @@ def update_profile(*, user: User, display_name: str, time_zone: str = "") -> Use
     _clean(user, exclude=["password"])
     user.updated_at = timezone.now()
     user.save(update_fields=["display_name", "time_zone", "updated_at"])
+    _tell_crm(user)
     return user
 
 

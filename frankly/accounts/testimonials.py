@@ -179,11 +179,19 @@ def _own_request(actor: User, request_id, *, for_update: bool = True) -> Testimo
     return found
 
 
+def _tell_crm(request: TestimonialRequest) -> None:
+    """A consent changed: the CRM hears of it (webhook contact.updated, after commit)."""
+    from frankly.crm.sync import announce_user_change
+
+    announce_user_change(request.author)
+
+
 def _end(request: TestimonialRequest, state: str, reason: str) -> None:
     now = timezone.now()
     request.state, request.ended_at, request.end_reason = state, now, reason[:200]
     request.updated_at = now
     request.save(update_fields=["state", "ended_at", "end_reason", "updated_at"])
+    _tell_crm(request)
 
 
 @transaction.atomic
@@ -214,6 +222,7 @@ def decide_testimonial(*, actor: User, request_id, decision: str) -> Testimonial
         request.attribution = ("A customer" if request.is_anonymous else actor.public_name)[:120]
     request.decided_at = request.updated_at = now
     request.save()
+    _tell_crm(request)
     return request
 
 

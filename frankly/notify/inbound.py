@@ -21,7 +21,6 @@ from django.core import signing
 from email_reply_parser import EmailReplyParser
 
 from frankly.errors import FranklyError
-from frankly.notify.models import Bounce
 
 log = logging.getLogger(__name__)
 REPLY_SALT = "frankly.notify.reply"
@@ -81,15 +80,23 @@ def is_bounce(message: EmailMessage) -> bool:
     )
 
 
-def record_bounce(*, email: str, action: str, status: str = "", diagnostic: str = "") -> Bounce:
-    """Record that mail to ``email`` bounced (the CRM's stale-contact report reads it)."""
-    return Bounce.objects.create(
-        email=email[:254], action=action[:20], status=status[:20], diagnostic=diagnostic[:1000]
-    )
+SMTP_CODE = re.compile(r"\b([45]\d\d)\b")
+
+
+def _smtp_code(status: str, diagnostic: str) -> int:
+    """The SMTP reply code of a failure: from the Diagnostic-Code when it has one,
+    else the class of the enhanced Status (5.1.1 -> 550)."""
+    found = SMTP_CODE.search(diagnostic)
+    if found:
+        return int(found.group(1))
+    return 450 if status.startswith("4") else 550
 
 
 def _record_bounces(message: EmailMessage) -> Outcome:
-    """Each failed recipient of an RFC 3464 delivery status notification."""
+    """Each recipient an RFC 3464 delivery status notification says failed for good,
+    recorded for the CRM's stale-contact report. Delays are not failures: skipped."""
+    from frankly.crm.services import record_bounce
+
     recorded = 0
     for part in message.walk():
         if part.get_content_type() != "message/delivery-status":
@@ -100,12 +107,13 @@ def _record_bounces(message: EmailMessage) -> Outcome:
             recipient = block.get("Final-Recipient") or block.get("Original-Recipient") or ""
             address = recipient.split(";", 1)[-1].strip()
             action = (block.get("Action") or "").strip().lower()
-            if "@" in address and action in ("failed", "delayed"):
+            if "@" in address and action == "failed":
+                status = (block.get("Status") or "").strip()
+                diagnostic = (block.get("Diagnostic-Code") or "").strip()
                 record_bounce(
                     email=address,
-                    action=action,
-                    status=(block.get("Status") or "").strip(),
-                    diagnostic=(block.get("Diagnostic-Code") or "").strip(),
+                    code=_smtp_code(status, diagnostic),
+                    message=f"{status} {diagnostic}".strip(),
                 )
                 recorded += 1
     return Outcome(True, f"Recorded {recorded} bounce(s).")

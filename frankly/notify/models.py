@@ -101,6 +101,7 @@ class Event(models.TextChoices):
     INCIDENT_UPDATED = "incident.updated", "An incident update is posted"
     CHANGELOG_PUBLISHED = "changelog.published", "A changelog entry is published"
     ALERT_RAISED = "alert.raised", "A backlash alert is raised (staff insights)"
+    CONTACT_UPDATED = "contact.updated", "A customer's account, preferences or consents change"
 
 
 def _webhook_secret() -> str:
@@ -164,18 +165,3 @@ class WebhookDelivery(models.Model):
             models.Index(fields=["endpoint", "-created_at", "-id"], name="webhook_log"),
             models.Index(fields=["status", "next_attempt_at"], name="webhook_due"),
         ]
-
-
-class Bounce(models.Model):
-    """A delivery status notification saying mail to an address failed: kept so the
-    CRM's stale-contact report can name addresses that no longer work."""
-
-    email = models.EmailField()
-    action = models.CharField(max_length=20, help_text="failed, delayed... (RFC 3464)")
-    status = models.CharField(max_length=20, blank=True, help_text="e.g. 5.1.1")
-    diagnostic = models.TextField(max_length=1_000, blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["email", "-received_at"], name="bounce_by_email")]

@@ -7,6 +7,7 @@ send it again on retry: SMTP gives no way to do better than at least once there.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -85,7 +86,7 @@ def send_now(message_id: int) -> str:
         message.attempts += 1
         message.next_attempt_at = timezone.now() + CLAIM
         message.save(update_fields=["attempts", "next_attempt_at"])
-    error = ""
+    error, refusal = "", None
     try:
         EmailMessage(
             subject=message.subject,
@@ -94,10 +95,21 @@ def send_now(message_id: int) -> str:
             from_email=settings.DEFAULT_FROM_EMAIL,
             headers=message.headers,
         ).send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        refusal = _permanent_refusal(exc)
     except Exception as exc:  # any failure is recorded and retried
         error = f"{type(exc).__name__}: {exc}"[:2000]
     with transaction.atomic():
-        if not error:
+        if refusal is not None:
+            # The server refused the address for good (5xx): retrying cannot help, and
+            # the CRM side shows the bounce on the stale-contacts page.
+            from frankly.crm.services import record_bounce
+
+            record_bounce(email=message.to, code=refusal[0], message=refusal[1])
+            message.status, message.last_error = OutboxStatus.FAILED, error
+            log.warning("Outbox message %s bounced: %s", message.pk, error)
+        elif not error:
             message.status, message.sent_at, message.last_error = (
                 OutboxStatus.SENT,
                 timezone.now(),
@@ -112,6 +124,16 @@ def send_now(message_id: int) -> str:
             transaction.on_commit(lambda: _enqueue(message.pk, delay=wait))
         message.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
     return message.status
+
+
+def _permanent_refusal(exc: smtplib.SMTPRecipientsRefused) -> tuple[int, str] | None:
+    """(code, text) when the server refused the recipient permanently (5xx)."""
+    for code, text in exc.recipients.values():
+        if 500 <= code < 600:
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            return code, text
+    return None
 
 
 def retry_due() -> int:

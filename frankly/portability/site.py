@@ -41,6 +41,7 @@ APPS = (
     "notify",
     "insights",
     "integrations",
+    "crm",
 )
 LEFT_OUT = {
     "account.EmailConfirmation": "one-time confirmation keys",
@@ -161,7 +162,7 @@ def _readme(manifest: dict) -> str:
         "`transparency.ledgerentry.jsonl` is the public hash chain as stored; anyone can",
         "recompute each `hash` (see the site's API docs). The signed checkpoints",
         "(`transparency.checkpoint.jsonl`) verify only with the same signing key: copy",
-        "`FRANKLY_LEDGER_SIGNING_KEY` (or the key file in the data directory) to the new",
+        "`FRANKLY_LEDGER_KEY` (or the file `ledger_key` in the data directory) to the new",
         "instance as well.",
         "",
         "## Restoring",

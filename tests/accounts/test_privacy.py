@@ -90,6 +90,15 @@ def a_full_life(person, *, staff, other):
     from frankly.accounts.services import create_api_token
 
     create_api_token(user=person, name="laptop")
+    from allauth.socialaccount.models import SocialAccount
+
+    from frankly.crm.models import Contact, SsoIdentity
+
+    Contact.objects.create(email=person.email, name=person.display_name, plan="Pro", user=person)
+    SsoIdentity.objects.create(user=person, external_id="acme-42")
+    SocialAccount.objects.create(
+        user=person, provider="openid_connect", uid="sub-42", extra_data={"email": person.email}
+    )
     return {"post": post, "others_post": others_post, "incident": incident}
 
 

@@ -1279,6 +1279,10 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/posts/similar": {"get"},
         "/api/v1/insights/summary": {"get"},
         "/api/v1/insights/alerts": {"get"},
+        "/api/v1/crm/stale": {"get"},
+        "/api/v1/crm/posts": {"get"},
+        "/api/v1/crm/posts/{post_id}": {"get"},
+        "/api/v1/crm/changes": {"get"},
     }
     assert "MergeIn" in schema["components"]["schemas"]
     assert set(schema["components"]["schemas"]["MergeIn"]["properties"]) == {"into"}

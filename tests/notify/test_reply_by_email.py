@@ -11,12 +11,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from frankly.crm.models import EmailBounce
 from frankly.feedback import services
 from frankly.feedback.models import Comment
 from frankly.notify import services as notify
 from frankly.notify.inbound import receive_email, reply_address
 from frankly.notify.inbound_smtp import make_controller
-from frankly.notify.models import Bounce, Kind
+from frankly.notify.models import Kind
 from tests.conftest import make_post, make_user
 
 DOMAIN = "reply.example.com"
@@ -209,9 +210,9 @@ Hello
 def test_a_bounce_is_recorded_and_creates_no_comment():
     outcome = receive_email(DSN, recipients=[f"bounces@{DOMAIN}"])
     assert outcome.accepted
-    bounce = Bounce.objects.get()
-    assert (bounce.email, bounce.action, bounce.status) == ("gone@example.org", "failed", "5.1.1")
-    assert "Recipient address rejected" in bounce.diagnostic
+    bounce = EmailBounce.objects.get()
+    assert (bounce.email, bounce.code) == ("gone@example.org", 550)
+    assert bounce.message.startswith("5.1.1 smtp; 550 5.1.1")
     assert not Comment.objects.exists()
 
 

@@ -5,6 +5,7 @@ a secret key generated into var/ on first start.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -229,6 +230,59 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}
+
+# Abuse controls (see frankly/ratelimits.py, frankly/spamtrap.py). Rates are
+# "count/period" (s, m, h, d; "20/10m" is 20 per ten minutes), counted per client
+# IP and per account. FRANKLY_RATE_LIMITS overrides some: "post=5/h,vote=100/h".
+RATE_LIMITS = {
+    "signup": "10/h",
+    "login": "30/10m",
+    "post": "20/h",
+    "comment": "60/h",
+    "vote": "300/h",
+    "subscribe": "10/h",
+    "api": "600/m",
+    **env.dict("FRANKLY_RATE_LIMITS", default={}),
+}
+RATE_LIMITS_ENABLED = env.bool("FRANKLY_RATE_LIMITS_ENABLED", default=True)
+# Behind a proxy, name the header that carries the client's address, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env.str("FRANKLY_CLIENT_IP_META_KEY", default="REMOTE_ADDR")
+MIDDLEWARE += ["frankly.ratelimits.RateLimitMiddleware"]
+# Public forms carry a hidden honeypot field and refuse a submission sent sooner
+# than this many seconds after the form was shown (bots fill forms instantly).
+FORM_MIN_SECONDS = env.float("FRANKLY_FORM_MIN_SECONDS", default=3.0)
+
+# Login lockout (django-axes): after this many failed logins for one email from one
+# address, logins for that pair are refused until the cool-off ends.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_FAILURE_LIMIT = env.int("FRANKLY_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("FRANKLY_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "frankly.accounts.lockout.login_name"
+AXES_LOCKOUT_CALLABLE = "frankly.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a log of every login
+AXES_CLIENT_IP_CALLABLE = "frankly.accounts.lockout.client_ip"
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only.
+# Inline style attributes stay allowed (avatars colour themselves with one);
+# the status badge relaxes frame-ancestors so other sites can embed it.
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # Insights: the backlash early warning (frankly/insights/backlash.py). An alert needs at

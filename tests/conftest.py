@@ -211,3 +211,12 @@ def _ledger_rows_cleared_after_transactional_tests(request):
         with transaction.atomic(), triggers_dropped():
             Checkpoint.objects.all().delete()
             LedgerEntry.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _generous_abuse_limits(settings):
+    """Tests send many requests from one address in seconds: every rate limit is
+    far out of reach and forms need no waiting. tests/security/test_abuse.py sets
+    real limits to prove each one triggers."""
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, "1000000/m")
+    settings.FORM_MIN_SECONDS = 0

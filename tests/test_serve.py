@@ -23,7 +23,7 @@ def wait_for(url: str, timeout: float = 60) -> bytes:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local test URL
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - local test URL
                 return response.read()
         except OSError:
             if time.monotonic() > deadline:

@@ -51,7 +51,7 @@ def set_privacy(request, payload: PrivacyIn):
     return _me(services.set_privacy(user=request.user, **payload.model_dump()))
 
 
-class ContactOut(Schema):
+class ContactPreferencesOut(Schema):
     product_news: bool
     surveys: bool
     incident_notices: bool
@@ -74,7 +74,7 @@ def _contact_out(preferences) -> dict:
 
 @router.get(
     "/me/contact-preferences",
-    response=ContactOut,
+    response=ContactPreferencesOut,
     auth=SIGNED_IN,
     summary="What the company may contact me about",
 )
@@ -84,7 +84,7 @@ def get_contact(request):
 
 @router.patch(
     "/me/contact-preferences",
-    response=ContactOut,
+    response=ContactPreferencesOut,
     auth=SIGNED_IN,
     summary="Change some of my contact preferences (each change is kept in my history)",
 )
@@ -100,14 +100,14 @@ class ChangeOut(Schema):
     changed_at: datetime
 
 
-class ChangeListOut(Schema):
+class ContactChangeListOut(Schema):
     items: list[ChangeOut]
     next: str | None
 
 
 @router.get(
     "/me/contact-preferences/history",
-    response=ChangeListOut,
+    response=ContactChangeListOut,
     auth=SIGNED_IN,
     summary="My contact preference changes, newest first",
 )

@@ -1,10 +1,12 @@
 from django import forms
 
 from frankly.accounts.models import TIME_ZONES, SalesContact
+from frankly.spamtrap import SpamTrapForm
 
 
-class SignupForm(forms.Form):
-    """Extra field on allauth's sign-up form: the name others will see."""
+class SignupForm(SpamTrapForm):
+    """Extra fields on allauth's sign-up form: the name others will see, and the
+    spam trap (honeypot and minimum time)."""
 
     display_name = forms.CharField(
         max_length=80,

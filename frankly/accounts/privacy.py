@@ -247,6 +247,11 @@ def collect_user_data(user: User) -> dict:
             {"provider": a.provider, "uid": a.uid, "last_login": _when(a.last_login)}
             for a in SocialAccount.objects.filter(user=user)
         ],
+        "failed_logins": [
+            {"at": _when(row.attempt_time), "ip_address": row.ip_address}
+            for model in _failed_login_models()
+            for row in model.objects.filter(username__iexact=user.email)
+        ],
         "data_exports": [
             {"requested_at": _when(e.requested_at), "state": e.state}
             for e in user.data_exports.order_by("pk")
@@ -261,6 +266,15 @@ def _crm_contacts(user: User):
     from frankly.crm.models import Contact
 
     return Contact.objects.filter(Q(user=user) | Q(email__iexact=user.email)).order_by("pk")
+
+
+def _failed_login_models() -> list:
+    """django-axes' records of failed logins, which name the address tried."""
+    from django.apps import apps
+
+    if not apps.is_installed("axes"):
+        return []
+    return [apps.get_model("axes", name) for name in ("AccessAttempt", "AccessFailureLog")]
 
 
 def _markdown(data: dict) -> str:
@@ -464,6 +478,8 @@ def _erase(user: User, *, keep_content: bool) -> None:
     StatusSubscription.objects.filter(email__iexact=user.email).delete()
     # The copy of the company's CRM record kept here goes too; their CRM is theirs.
     _crm_contacts(user).delete()
+    for model in _failed_login_models():
+        model.objects.filter(username__iexact=user.email).delete()
     for export in user.data_exports.all():
         (export_dir() / export.file_name).unlink(missing_ok=True) if export.file_name else None
     log_moderation(

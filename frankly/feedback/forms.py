@@ -1,9 +1,10 @@
 from django import forms
 
 from frankly.feedback.models import Kind, Status
+from frankly.spamtrap import SpamTrapForm
 
 
-class PostForm(forms.Form):
+class PostForm(SpamTrapForm):
     kind = forms.ChoiceField(
         choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.IDEA, label="What is it?"
     )
@@ -21,7 +22,7 @@ class PostForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(SpamTrapForm):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label="Your comment"
     )

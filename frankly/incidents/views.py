@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +16,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frankly import spamtrap
 from frankly.errorpages import run_form_action
-from frankly.errors import FranklyError, NotFound
+from frankly.errors import FranklyError, Invalid, NotFound
 from frankly.incidents import caching, queries, services, subscriptions, uptime
 from frankly.incidents.models import (
     Component,
@@ -271,6 +273,8 @@ def set_component_status(request, component_id: int):
 def subscribe(request):
     if request.method == "POST":
         try:
+            if message := spamtrap.problem(request.POST):
+                raise Invalid(message)
             subscriptions.subscribe(
                 email=request.POST.get("email", ""),
                 component_ids=request.POST.getlist("components"),
@@ -279,11 +283,19 @@ def subscribe(request):
             return render(
                 request,
                 "incidents/subscribe.html",
-                {"error": exc.message, "component_list": queries.components()},
+                {
+                    "error": exc.message,
+                    "component_list": queries.components(),
+                    "shown_at": request.POST.get("shown_at", ""),
+                },
                 status=400,
             )
         return render(request, "incidents/subscribe_sent.html")
-    return render(request, "incidents/subscribe.html", {"component_list": queries.components()})
+    return render(
+        request,
+        "incidents/subscribe.html",
+        {"component_list": queries.components(), "shown_at": spamtrap.stamp()},
+    )
 
 
 @require_GET
@@ -333,7 +345,9 @@ def _badge_data(request) -> dict:
     }
 
 
+# Other sites embed the badge in an iframe; it styles itself with one inline <style>.
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"], "style-src": ["'unsafe-inline'"]})
 @require_GET
 def badge(request):
     services.advance_maintenance()

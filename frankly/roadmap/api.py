@@ -95,7 +95,7 @@ class EntryPatch(RequestBody):
     reason: str = Field("", max_length=300, description="Shown in the public edit history")
 
 
-class TombstoneOut(Schema):
+class EntryTombstoneOut(Schema):
     kind: str = Field(description="hidden or deleted")
     text: str
     rule: str | None
@@ -103,7 +103,7 @@ class TombstoneOut(Schema):
     at: datetime
 
 
-class CommentOut(Schema):
+class EntryCommentOut(Schema):
     id: int
     entry: int
     url: str
@@ -112,15 +112,15 @@ class CommentOut(Schema):
     body_html: str | None
     created_at: datetime
     edited_at: datetime | None
-    tombstone: TombstoneOut | None = None
+    tombstone: EntryTombstoneOut | None = None
 
 
-class CommentListOut(Schema):
-    items: list[CommentOut]
+class EntryCommentListOut(Schema):
+    items: list[EntryCommentOut]
     next: str | None
 
 
-class CommentIn(RequestBody):
+class EntryCommentIn(RequestBody):
     body: str = Field(max_length=100_000)
 
 
@@ -291,7 +291,7 @@ def publish_entry(request, entry_id: int):
 
 @router.get(
     "/changelog/{entry_id}/comments",
-    response=CommentListOut,
+    response=EntryCommentListOut,
     auth=ANYONE,
     summary="Comments on an entry, oldest first",
 )
@@ -310,10 +310,10 @@ def list_comments(request, entry_id: int, cursor: Query[str | None] = None, limi
 
 @router.post(
     "/changelog/{entry_id}/comments",
-    response={201: CommentOut},
+    response={201: EntryCommentOut},
     auth=SIGNED_IN,
     summary="Comment on a published entry",
 )
-def add_comment(request, entry_id: int, payload: CommentIn):
+def add_comment(request, entry_id: int, payload: EntryCommentIn):
     comment = services.add_entry_comment(author=request.user, entry_id=entry_id, body=payload.body)
     return 201, _comment_out(comment, request.user)

@@ -3,6 +3,7 @@ import re
 from django import forms
 
 from frankly.roadmap.models import Category
+from frankly.spamtrap import SpamTrapForm
 
 SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -55,7 +56,7 @@ class EntryEditForm(EntryForm):
     )
 
 
-class EntryCommentForm(forms.Form):
+class EntryCommentForm(SpamTrapForm):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label="Your comment"
     )

@@ -219,6 +219,11 @@ def test_deleting_the_account_leaves_no_personal_data(
     from frankly.incidents.models import StatusSubscription
 
     StatusSubscription.objects.create(email=zelda.email, all_components=True)
+    from axes.models import AccessFailureLog
+
+    AccessFailureLog.objects.create(
+        username=zelda.email, ip_address="192.0.2.7", user_agent="test", attempt_time=timezone.now()
+    )
     assert personal_data_left(zelda.email, NAME)  # the scan does find them before
     client = client_for(zelda)
     client.get("/account/export/")

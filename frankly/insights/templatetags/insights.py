@@ -1,6 +1,7 @@
 import math
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 
 from frankly.insights.similarity import similar_posts
 
@@ -38,6 +39,6 @@ def sentiment_of(context, item):
         return {"sentiment": None}
     try:
         sentiment = item.sentiment
-    except Exception:  # no score yet (RelatedObjectDoesNotExist)
+    except ObjectDoesNotExist:  # not scored yet
         sentiment = None
     return {"sentiment": sentiment}

@@ -1,0 +1,3 @@
+"""The personas by name, as in tests/security."""
+
+from tests.security.conftest import people  # noqa: F401

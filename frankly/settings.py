@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "frankly.roadmap",
     "frankly.notify",
     "frankly.insights",
+    "frankly.integrations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -334,3 +335,20 @@ if OIDC_SERVER_URL:
             "settings": {"server_url": OIDC_SERVER_URL},
         }
     )
+
+# Issue tracker links: the secrets the trackers sign their webhooks with, and which
+# status a linked post moves to when its issue is closed, merged or reopened.
+GITHUB_WEBHOOK_SECRET = env.str("FRANKLY_GITHUB_WEBHOOK_SECRET", default="")
+GITLAB_WEBHOOK_TOKEN = env.str("FRANKLY_GITLAB_WEBHOOK_TOKEN", default="")
+ISSUE_STATUS_MAP = env.dict(
+    "FRANKLY_ISSUE_STATUS_MAP",
+    default={"closed": "done", "not_planned": "declined", "merged": "done", "reopened": "planned"},
+)
+
+# Reply by email: notification emails get a per-person Reply-To address
+# reply+<signed token>@FRANKLY_REPLY_DOMAIN (none when unset); `frankly inbound-smtp`
+# listens for those replies (point the domain's MX, or a relay, at it).
+REPLY_DOMAIN = env.str("FRANKLY_REPLY_DOMAIN", default="")
+REPLY_MAX_AGE_DAYS = env.int("FRANKLY_REPLY_MAX_AGE_DAYS", default=90)
+INBOUND_SMTP_HOST = env.str("FRANKLY_INBOUND_SMTP_HOST", default="127.0.0.1")
+INBOUND_SMTP_PORT = env.int("FRANKLY_INBOUND_SMTP_PORT", default=2525)

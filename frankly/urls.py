@@ -6,6 +6,7 @@ from frankly.accounts import testimonial_views
 from frankly.accounts import views as account_views
 from frankly.accounts.sso_views import sso_login
 from frankly.api import api
+from frankly.portability.views import download_site_export
 
 
 def healthz(request):
@@ -27,6 +28,7 @@ urlpatterns = [
         name="staff_testimonial_withdraw",
     ),
     path("staff/do-not-contact.csv", account_views.do_not_contact_csv, name="do_not_contact_csv"),
+    path("staff/export-site.zip", download_site_export, name="site_export"),
     path("api/v1/", api.urls),
     path("", include("frankly.insights.urls")),
     path("sso/", sso_login, name="sso"),
@@ -36,4 +38,5 @@ urlpatterns = [
     path("notifications/", include("frankly.notify.urls")),
     path("", include("frankly.roadmap.urls")),
     path("", include("frankly.feedback.urls")),
+    path("", include("frankly.integrations.urls")),
 ]

@@ -66,6 +66,7 @@ NOT_EXPORTED = {
     "insights.Alert",
     "insights.WatchWord",
     "crm.ContactImport",
+    "integrations.IssueLink",  # staff's work on the board, not the person's own data
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frankly.feedback import views
+from frankly.feedback import merge_views, views
 from frankly.feedback.feeds import PostActivityFeed, PostsFeed
 
 app_name = "feedback"
@@ -22,4 +22,14 @@ urlpatterns = [
     path("posts/<int:post_id>/accept/", views.accept_answer, name="accept"),
     path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit_comment"),
     path("people/<int:user_id>/", views.profile, name="profile"),
+    path(
+        "posts/<int:post_id>/withdraw-merged-vote/",
+        merge_views.withdraw_on_page,
+        name="withdraw_merged_vote_here",
+    ),
+    path(
+        "merged-votes/<str:token>/withdraw/",
+        merge_views.withdraw_by_link,
+        name="withdraw_merged_vote",
+    ),
 ]

@@ -19,6 +19,7 @@ from frankly.feedback.forms import (
     StatusForm,
 )
 from frankly.feedback.models import Comment, Kind, Status
+from frankly.feedback.services.merged_votes import moved_vote
 from frankly.transparency import tombstones
 from frankly.transparency.queries import appeal_of, rules_for_staff
 
@@ -122,6 +123,9 @@ def _post_page(request, post_id: int, *, forms: dict | None = None, status: int 
             else None
         ),
         "merge_form": MergeForm(),
+        "moved_vote": moved_vote(user=viewer, post=post)
+        if getattr(post, "has_voted", False)
+        else None,
         "tags": list(queries.tags()),
         "can_edit": request.user.is_authenticated
         and (request.user.is_staff or post.author_id == request.user.pk),

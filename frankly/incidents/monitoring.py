@@ -38,6 +38,7 @@ from frankly.incidents.models import (
     IncidentState,
     MonitorCheck,
 )
+from frankly.notify.models import Kind
 from frankly.notify.outbox import queue_email
 from frankly.notify.services import notify
 
@@ -252,7 +253,7 @@ def _publish_incident(check: MonitorCheck, component: Component, detail: str) ->
 def _alert_staff(*, key: str, title: str, body: str, url: str) -> None:
     """An inbox notification and an email to every staff member, at once."""
     staff = list(get_user_model().objects.filter(is_staff=True, is_active=True))
-    for notification in notify(staff, kind="alert", key=key, title=title, url=url, body=body):
+    for notification in notify(staff, kind=Kind.ALERT, key=key, title=title, url=url, body=body):
         queue_email(
             key=f"alert:{notification.pk}",
             to=notification.user.email,

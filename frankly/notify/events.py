@@ -28,6 +28,12 @@ def official_response_published(response) -> None:
     _later(tasks.fan_out_official_response, response.pk)
 
 
+def post_merged(duplicate) -> None:
+    from frankly.notify import tasks
+
+    _later(tasks.tell_voters_of_merge, duplicate.pk)
+
+
 def webhook_event(event: str, payload: dict) -> None:
     """Send ``event`` to every webhook endpoint that asked for it (after commit).
 

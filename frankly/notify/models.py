@@ -12,6 +12,12 @@ class Kind(models.TextChoices):
     SHIPPED = "shipped", "Something I asked for shipped"
     MENTION = "mention", "Someone mentioned me"
     CONSENT = "consent", "Staff ask to quote what I wrote"
+    MERGE = "merge", "A post I voted for was merged into another"
+    ALERT = "alert", "Staff alerts: a status check is failing"
+
+
+# Kinds only staff ever receive; customers are not offered them in their settings.
+STAFF_KINDS = {Kind.ALERT}
 
 
 class Delivery(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from frankly.access import require_signed_in
 from frankly.accounts.contact import Topic
 from frankly.errors import Invalid, NotFound
+from frankly.notify.inbound import reply_address
 from frankly.notify.models import Delivery, EmailPreference, Kind, Notification
 from frankly.notify.outbox import queue_email
 
@@ -56,10 +57,20 @@ def _email_body(user, notification: Notification) -> str:
 
 
 def notify(
-    users: Iterable, *, kind: str, key: str, title: str, url: str, body: str = ""
+    users: Iterable,
+    *,
+    kind: str,
+    key: str,
+    title: str,
+    url: str,
+    body: str = "",
+    post_id: int | None = None,
 ) -> list[Notification]:
     """Put a notification in each person's inbox (once per key) and email those who
-    asked for this kind right away; digest subscribers get it in the daily digest."""
+    asked for this kind right away; digest subscribers get it in the daily digest.
+
+    With ``post_id``, the email's Reply-To is the person's own reply address for that
+    post (when replies by email are on), so answering the email comments there."""
     people = {u.pk: u for u in users if u is not None and u.is_active}
     if not people:
         return []
@@ -86,13 +97,18 @@ def notify(
         except IntegrityError:
             continue  # a concurrent run got there first
         if delivery == Delivery.INSTANT:
+            headers, text = email_headers(user, kind), _email_body(user, notification)
+            reply_to = reply_address(user, post_id) if post_id else None
+            if reply_to:
+                headers["Reply-To"] = reply_to
+                text = "Reply to this email to comment on the post.\n\n" + text
             queue_email(
                 key=f"notification:{notification.pk}",
                 to=user.email,
                 user=user,
                 subject=f"[{settings.SITE_NAME}] {title}"[:300],
-                body=_email_body(user, notification),
-                headers=email_headers(user, kind),
+                body=text,
+                headers=headers,
                 topic=Topic.NOTIFICATIONS,
             )
             notification.emailed_at = timezone.now()

@@ -90,6 +90,7 @@ def fan_out_comment(comment_id: int) -> int:
             title=f"{name} mentioned you on “{post.title}”",
             body=comment.body[:300],
             url=comment.get_absolute_url(),
+            post_id=post.pk,
         )
     )
     skip = {comment.author_id, *(u.pk for u in mentioned)}
@@ -102,6 +103,7 @@ def fan_out_comment(comment_id: int) -> int:
                 title=f"{name} replied to you on “{post.title}”",
                 body=comment.body[:300],
                 url=comment.get_absolute_url(),
+                post_id=post.pk,
             )
         )
         skip.add(comment.parent.author_id)
@@ -113,6 +115,7 @@ def fan_out_comment(comment_id: int) -> int:
             title=f"{name} commented on “{post.title}”",
             body=comment.body[:300],
             url=comment.get_absolute_url(),
+            post_id=post.pk,
         )
     )
     return count
@@ -134,6 +137,7 @@ def fan_out_status_change(change_id: int) -> int:
             title=f"“{post.title}” is now {change.get_to_status_display().lower()}",
             body=change.note[:300],
             url=post.get_absolute_url(),
+            post_id=post.pk,
         )
     )
 
@@ -154,8 +158,57 @@ def fan_out_official_response(response_id: int) -> int:
             title=f"Official response on “{post.title}”",
             body=response.body[:300],
             url=f"{post.get_absolute_url()}#official-response",
+            post_id=post.pk,
         )
     )
+
+
+@task()
+def tell_voters_of_merge(duplicate_id: int) -> int:
+    """Tell each voter of a merged post where their vote went; those whose vote moved
+    get a one-click link to take it back."""
+    from frankly.feedback.models import Post, Vote
+    from frankly.feedback.services.merged_votes import withdraw_url
+
+    duplicate = Post.objects.select_related("merged_into").filter(pk=duplicate_id).first()
+    if duplicate is None or duplicate.merged_into is None:
+        return 0
+    original = duplicate.merged_into
+    moved = Vote.objects.filter(post=original, merged_from=duplicate).select_related("user")
+    stayed = Vote.objects.filter(post=duplicate).select_related("user")
+    title = f"“{duplicate.title}” was merged into “{original.title}”"
+    count = 0
+    for vote in moved:
+        link = withdraw_url(user=vote.user, post=original)
+        count += len(
+            notify(
+                [vote.user],
+                kind=Kind.MERGE,
+                key=f"merge:{duplicate.pk}",
+                title=title,
+                body=(
+                    f"Staff merged a post you voted for into #{original.pk}, so your vote "
+                    f"now counts for “{original.title}”. If that is not what you want, "
+                    f"take your vote back with one click:\n{link}"
+                ),
+                url=original.get_absolute_url(),
+            )
+        )
+    for vote in stayed:
+        count += len(
+            notify(
+                [vote.user],
+                kind=Kind.MERGE,
+                key=f"merge:{duplicate.pk}",
+                title=title,
+                body=(
+                    f"You had voted for both, so your vote on #{original.pk} counts once "
+                    "and nothing was moved."
+                ),
+                url=original.get_absolute_url(),
+            )
+        )
+    return count
 
 
 @task()

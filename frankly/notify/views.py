@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frankly.errors import FranklyError, NotFound
 from frankly.notify import services
-from frankly.notify.models import Delivery, Kind, OutboxMessage, OutboxStatus
+from frankly.notify.models import STAFF_KINDS, Delivery, Kind, OutboxMessage, OutboxStatus
 from frankly.validation import parse_id
 
 
@@ -41,7 +41,11 @@ def settings_page(request):
             messages.success(request, "Saved. We email you only what you chose here.")
             return redirect("notify:settings")
     current = services.email_preferences(request.user)
-    rows = [(kind, label, current[kind]) for kind, label in Kind.choices]
+    rows = [
+        (kind, label, current[kind])
+        for kind, label in Kind.choices
+        if request.user.is_staff or kind not in STAFF_KINDS
+    ]
     return render(
         request,
         "notify/settings.html",

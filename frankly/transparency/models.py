@@ -119,6 +119,7 @@ class Action(models.TextChoices):
     BAN = "ban", "Banned"
     UNBAN = "unban", "Unbanned"
     ERASE = "erase", "Account deleted by its owner"
+    WITHDRAW = "withdraw", "Vote withdrawn after a merge"
 
 
 class ModerationAction(models.Model):

@@ -441,6 +441,8 @@ def test_the_settings_page_shows_and_saves_choices(customer, client_for):
         "shipped": "instant",
         "mention": "digest",
         "consent": "off",
+        "merge": "off",
+        "alert": "off",
     }
     page = client.get("/notifications/settings/").content.decode()
     assert 'name="reply" value="instant" checked' in page

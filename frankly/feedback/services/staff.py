@@ -123,7 +123,8 @@ def merge_posts(*, actor, duplicate_id: int, original_id: int) -> Post:
     Votes move to the original unless the voter already voted there (then the vote
     stays on the duplicate, so nobody counts twice and nothing is deleted); the
     duplicate's followers follow the original; the duplicate keeps its text and
-    shows where it went.
+    shows where it went. Each voter of the duplicate is told where their vote went,
+    with a one-click way to take it back.
     """
     require_staff(actor)
     if duplicate_id == original_id:
@@ -162,6 +163,7 @@ def merge_posts(*, actor, duplicate_id: int, original_id: int) -> Post:
     original.save(update_fields=["vote_count", "trending", "last_activity_at"])
     record_merge(actor=actor, duplicate=duplicate, original=original)
     bump_board_version()
+    events.post_merged(duplicate)
     return original
 
 

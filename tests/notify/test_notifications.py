@@ -16,7 +16,7 @@ from frankly.feedback import services
 from frankly.feedback.models import Comment
 from frankly.notify import services as notify
 from frankly.notify import tasks
-from frankly.notify.models import Kind, Notification, OutboxMessage, OutboxStatus
+from frankly.notify.models import STAFF_KINDS, Kind, Notification, OutboxMessage, OutboxStatus
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -421,7 +421,8 @@ def test_off_means_never_any_mail(after_commit, customer, other_customer, staff,
 def test_the_settings_page_shows_and_saves_choices(customer, client_for):
     client = client_for(customer)
     page = client.get("/notifications/settings/").content.decode()
-    assert page.count('value="off" checked') == len(Kind.values)
+    assert page.count('value="off" checked') == len(Kind.values) - len(STAFF_KINDS)
+    assert 'name="alert"' not in page  # staff alerts are not offered to customers
 
     response = client.post(
         "/notifications/settings/",

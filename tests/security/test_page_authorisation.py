@@ -149,6 +149,12 @@ PAGE_WRITES = {
     "incidents:subscribe": PageWrite(
         EVERYONE, lambda w: (_r("incidents:subscribe"), {"email": "reader@example.com"})
     ),
+    # Takes back only a vote a merge moved; for anyone else it is a no-op with a note.
+    "feedback:withdraw_merged_vote_here": PageWrite(
+        ANYONE_SIGNED_IN,
+        lambda w: (_r("feedback:withdraw_merged_vote_here", w.post.pk), {}),
+        changes=False,
+    ),
     "incidents:follow": PageWrite(
         EVERYONE,
         lambda w: (_r("incidents:follow", w.incident.pk), {"email": "reader@example.com"}),
@@ -301,6 +307,7 @@ TOKEN_LINKS = {
     "incidents:unsubscribe",
     "notify:unsubscribe",
     "accounts:contact_stop",
+    "feedback:withdraw_merged_vote",
 }
 # Pages that read only the signed-in person's own data.
 OWN_READS = {"accounts:consents", "accounts:export_download"}

@@ -19,7 +19,6 @@ proof/full, and writes the same as JSON. Compare ratios between machines and com
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -29,17 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from django_setup import setup_django  # noqa: E402 - bench/ is on the path when run
 
-def setup_django(database_url: str | None, sqlite_path: Path) -> None:
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frankly.settings")
-    import django
 
-    django.setup()
+def setup_django_and_migrate(database_url: str | None, sqlite_path: Path) -> None:
+    setup_django(database_url, sqlite_path)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -97,7 +90,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "ledger_proofs.json"))
     args = parser.parse_args()
-    setup_django(args.database_url, ROOT / "var" / "bench" / "ledger.sqlite3")
+    setup_django_and_migrate(args.database_url, ROOT / "var" / "bench" / "ledger.sqlite3")
     from django.conf import settings
 
     from frankly.transparency import tree

@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from django_setup import setup_django  # noqa: E402 - bench/ is on the path when run
+
 SUBJECTS = [
     "dashboard",
     "invoice",
@@ -188,18 +190,6 @@ def reword(title: str, rng: random.Random) -> str:
         i = rng.randrange(len(words) - 1)
         words[i], words[i + 1] = words[i + 1], words[i]
     return " ".join(words)
-
-
-def setup_django(database_url: str | None, sqlite_path: Path) -> None:
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frankly.settings")
-    import django
-
-    django.setup()
 
 
 def build(n: int, rng: random.Random) -> list[str]:

@@ -177,34 +177,27 @@ def tell_voters_of_merge(duplicate_id: int) -> int:
     moved = Vote.objects.filter(post=original, merged_from=duplicate).select_related("user")
     stayed = Vote.objects.filter(post=duplicate).select_related("user")
     title = f"“{duplicate.title}” was merged into “{original.title}”"
-    count = 0
-    for vote in moved:
-        link = withdraw_url(user=vote.user, post=original)
-        count += len(
-            notify(
-                [vote.user],
-                kind=Kind.MERGE,
-                key=f"merge:{duplicate.pk}",
-                title=title,
-                body=(
-                    f"Staff merged a post you voted for into #{original.pk}, so your vote "
-                    f"now counts for “{original.title}”. If that is not what you want, "
-                    f"take your vote back with one click:\n{link}"
-                ),
-                url=original.get_absolute_url(),
-            )
+    stayed_body = (
+        f"You had voted for both, so your vote on #{original.pk} counts once and nothing was moved."
+    )
+    told = [
+        (
+            vote.user,
+            f"Staff merged a post you voted for into #{original.pk}, so your vote now counts "
+            f"for “{original.title}”. If that is not what you want, take your vote back with "
+            f"one click:\n{withdraw_url(user=vote.user, post=original)}",
         )
-    for vote in stayed:
+        for vote in moved
+    ] + [(vote.user, stayed_body) for vote in stayed]
+    count = 0
+    for user, body in told:
         count += len(
             notify(
-                [vote.user],
+                [user],
                 kind=Kind.MERGE,
                 key=f"merge:{duplicate.pk}",
                 title=title,
-                body=(
-                    f"You had voted for both, so your vote on #{original.pk} counts once "
-                    "and nothing was moved."
-                ),
+                body=body,
                 url=original.get_absolute_url(),
             )
         )

@@ -578,7 +578,12 @@ def _targets(results: dict, rss: dict, counts: dict, vendor: str) -> list[dict]:
             "votes",
             (votes["writes_per_second"] >= 1000 or vendor != "postgresql") and exact,
             f"{votes['writes_per_second']} new votes/s, "
-            f"{'counts exact' if exact else 'COUNTS WRONG'}",
+            f"{'counts exact' if exact else 'COUNTS WRONG'}"
+            + (
+                ""
+                if vendor == "postgresql"
+                else " (the rate is a PostgreSQL target; only counts judged)"
+            ),
         )
     )
     out.append(

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "frankly.accounts.middleware.UserTimezoneMiddleware",
+    "frankly.accounts.middleware.UserLanguageMiddleware",
     "frankly.errorpages.FranklyErrorMiddleware",
     "frankly.replicas.PublicReadsFromReplica",
 ]
@@ -180,7 +182,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # without a limit one silent server would hang a worker for good.
 EMAIL_TIMEOUT = env.float("FRANKLY_EMAIL_TIMEOUT", default=20.0)
 
-LANGUAGE_CODE = "en"
+# The interface speaks these languages; the browser's Accept-Language picks one unless
+# the person chose one in their settings. Arabic is offered for right-to-left layout.
+LANGUAGE_CODE = env.str("FRANKLY_LANGUAGE", default="en")
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "frankly" / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

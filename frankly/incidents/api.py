@@ -36,6 +36,9 @@ class UpdateOut(Schema):
     body: str
     created_at: datetime
     edited_at: datetime | None
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict, description='What this update set, e.g. {"3": "major_outage"}'
+    )
 
 
 class IncidentOut(Schema):
@@ -48,6 +51,10 @@ class IncidentOut(Schema):
     updated_at: datetime
     resolved_at: datetime | None = None
     components: list[int]
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict,
+        description="Each component's status in this incident now (the latest update naming it)",
+    )
     updates: list[UpdateOut] = []
 
 
@@ -63,6 +70,9 @@ class MaintenanceOut(Schema):
     starts_at: datetime
     ends_at: datetime
     components: list[int]
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict, description="Each component's status during the work"
+    )
 
 
 class ComponentIn(RequestBody):
@@ -94,10 +104,17 @@ class MaintenanceIn(RequestBody):
     description: str = Field("", max_length=100_000)
     starts_at: datetime
     ends_at: datetime
-    components: list[int] = Field(max_length=500)
+    components: list[int] = Field(default_factory=list, max_length=500)
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict,
+        description='Status during the work where not "under_maintenance", '
+        'e.g. {"3": "degraded_performance"}; these components need not be in `components`',
+        max_length=500,
+    )
 
 
 def _incident_out(incident: Incident, *, with_updates: bool = True) -> dict:
+    updates = list(incident.updates.all())
     return {
         "id": incident.pk,
         "title": incident.title,
@@ -108,18 +125,8 @@ def _incident_out(incident: Incident, *, with_updates: bool = True) -> dict:
         "updated_at": incident.updated_at,
         "resolved_at": incident.resolved_at,
         "components": [c.pk for c in incident.components.all()],
-        "updates": [
-            {
-                "id": u.pk,
-                "state": u.state,
-                "body": u.body,
-                "created_at": u.created_at,
-                "edited_at": u.edited_at,
-            }
-            for u in incident.updates.all()
-        ]
-        if with_updates
-        else [],
+        "component_statuses": incident.component_statuses(updates),
+        "updates": [queries.update_out(u) for u in updates] if with_updates else [],
     }
 
 
@@ -259,6 +266,7 @@ def schedule(request, payload: MaintenanceIn):
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
         components=payload.components,
+        component_statuses=payload.component_statuses,
     )
     maintenance.refresh_from_db()
     return 201, {
@@ -268,6 +276,7 @@ def schedule(request, payload: MaintenanceIn):
         "starts_at": maintenance.starts_at,
         "ends_at": maintenance.ends_at,
         "components": [c.pk for c in maintenance.components.all()],
+        "component_statuses": maintenance.component_statuses,
     }
 
 

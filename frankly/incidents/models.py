@@ -125,6 +125,15 @@ class Incident(models.Model):
     def is_resolved(self) -> bool:
         return self.state == IncidentState.RESOLVED
 
+    def component_statuses(self, updates=None) -> dict[str, str]:
+        """What the incident says of each component now: the latest update that named
+        it wins. Reads ``updates`` or the (prefetched) updates, newest first."""
+        statuses: dict[str, str] = {}
+        for update in self.updates.all() if updates is None else updates:
+            for key, status in (update.component_statuses or {}).items():
+                statuses.setdefault(key, status)
+        return statuses
+
 
 class IncidentUpdate(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates")
@@ -177,6 +186,9 @@ class Maintenance(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     components = models.ManyToManyField(Component, related_name="maintenances")
+    # The status each component has while the work runs, e.g. {"3": "under_maintenance",
+    # "5": "degraded_performance"}; every component in ``components`` has one.
+    component_statuses = models.JSONField(default=dict, blank=True)
     state = models.CharField(
         max_length=12, choices=MaintenanceState.choices, default=MaintenanceState.SCHEDULED
     )

@@ -121,7 +121,8 @@ def summary() -> dict:
                 "created_at": i.created_at,
                 "updated_at": i.updated_at,
                 "components": [c.pk for c in i.components.all()],
-                "latest_update": _update_out(i.updates.all()[0]) if i.updates.all() else None,
+                "component_statuses": i.component_statuses(),
+                "latest_update": update_out(i.updates.all()[0]) if i.updates.all() else None,
             }
             for i in active_incidents()
         ],
@@ -133,17 +134,19 @@ def summary() -> dict:
                 "starts_at": m.starts_at,
                 "ends_at": m.ends_at,
                 "components": [c.pk for c in m.components.all()],
+                "component_statuses": m.component_statuses,
             }
             for m in maintenance_now_and_next()
         ],
     }
 
 
-def _update_out(update: IncidentUpdate) -> dict:
+def update_out(update: IncidentUpdate) -> dict:
     return {
         "id": update.pk,
         "state": update.state,
         "body": update.body,
         "created_at": update.created_at,
         "edited_at": update.edited_at,
+        "component_statuses": update.component_statuses,
     }

@@ -382,9 +382,11 @@ def schedule_maintenance(
     ends_at: datetime,
     components: Iterable,
     description: str = "",
+    component_statuses: dict | None = None,
 ) -> Maintenance:
-    """Announce a maintenance window (staff); its components switch to "under
-    maintenance" when it starts and back when it ends."""
+    """Announce a maintenance window (staff); each component switches to its status for
+    the work ("under maintenance" unless ``component_statuses`` says otherwise) when it
+    starts and back to operational when it ends."""
     require_staff(actor)
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
         raise Invalid("Give the start and end as date and time.", field="starts_at")
@@ -395,7 +397,16 @@ def schedule_maintenance(
     if ends_at <= starts_at:
         raise Invalid("The maintenance must end after it starts.", field="ends_at")
     component_objs = _components(components)
-    if not component_objs:
+    statuses = {c: ComponentStatus.UNDER_MAINTENANCE for c in component_objs}
+    for component, status in _component_statuses(component_statuses).items():
+        if status == ComponentStatus.OPERATIONAL:
+            raise Invalid(
+                f"'{component.name}' would stay operational: leave it out of the "
+                "maintenance, or choose the status it has during the work.",
+                field="component_statuses",
+            )
+        statuses[component] = status  # models compare by primary key
+    if not statuses:
         raise Invalid("Choose at least one component the maintenance affects.", field="components")
     description = _text(
         description, field="description", what="description", limit=10_000, required=False
@@ -407,8 +418,9 @@ def schedule_maintenance(
         starts_at=starts_at,
         ends_at=ends_at,
         created_by=actor,
+        component_statuses={str(c.pk): status for c, status in statuses.items()},
     )
-    maintenance.components.set(component_objs)
+    maintenance.components.set(list(statuses))
     append_to_ledger(
         kind="maintenance.scheduled",
         object_type="maintenance",
@@ -419,7 +431,8 @@ def schedule_maintenance(
             "description": description,
             "starts_at": starts_at.isoformat(),
             "ends_at": ends_at.isoformat(),
-            "components": sorted(c.name for c in component_objs),
+            "components": sorted(c.name for c in statuses),
+            "component_statuses": maintenance.component_statuses,
         },
     )
     advance_maintenance()
@@ -471,20 +484,26 @@ def advance_maintenance(now: datetime | None = None) -> int:
     with transaction.atomic():
         for maintenance in due.select_for_update().order_by("starts_at"):
             components = list(maintenance.components.select_for_update())
+            planned = maintenance.component_statuses or {}
+
+            def status_during(component, planned=planned):
+                return planned.get(str(component.pk), ComponentStatus.UNDER_MAINTENANCE)
+
             if maintenance.state == MaintenanceState.SCHEDULED:
                 maintenance.state = MaintenanceState.IN_PROGRESS
                 for component in components:
+                    # A component already in trouble keeps what the incident says.
                     if component.status == ComponentStatus.OPERATIONAL:
                         set_status(
                             component,
-                            ComponentStatus.UNDER_MAINTENANCE,
+                            status_during(component),
                             at=maintenance.starts_at,
                             maintenance=maintenance,
                         )
             if maintenance.state == MaintenanceState.IN_PROGRESS and maintenance.ends_at <= now:
                 maintenance.state = MaintenanceState.COMPLETED
                 for component in components:
-                    if component.status == ComponentStatus.UNDER_MAINTENANCE:
+                    if component.status == status_during(component):
                         set_status(
                             component,
                             ComponentStatus.OPERATIONAL,

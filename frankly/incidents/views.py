@@ -99,12 +99,14 @@ def incident_page(request, incident_id: int):
     is_affected = (
         request.user.is_authenticated and incident.reports.filter(user=request.user).exists()
     )
+    updates = list(incident.updates.select_related("author"))
     return render(
         request,
         "incidents/incident.html",
         {
             "incident": incident,
-            "updates": incident.updates.select_related("author"),
+            "updates": updates,
+            "incident_statuses": incident.component_statuses(updates),
             "comments": comments,
             "postmortem": getattr(incident, "postmortem", None),
             "is_affected": is_affected,
@@ -245,6 +247,7 @@ def schedule(request):
             starts_at=parse("starts_at"),
             ends_at=parse("ends_at"),
             components=request.POST.getlist("components"),
+            component_statuses=_statuses_from(request.POST),
         ),
         done="Maintenance scheduled.",
         back=reverse("incidents:status"),

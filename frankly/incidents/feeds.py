@@ -23,8 +23,12 @@ class StatusFeed(AtomFeed):
 
     def items(self):
         # One query for the names, whatever the number of entries.
-        self._names = dict(Component.objects.values_list("pk", "name"))
-        return IncidentUpdate.objects.select_related("incident").order_by("-created_at", "-id")[:50]
+        self._names = dict(Component.objects.public().values_list("pk", "name"))
+        return (
+            IncidentUpdate.objects.filter(incident__private_page__isnull=True)
+            .select_related("incident")
+            .order_by("-created_at", "-id")[:50]
+        )
 
     def item_title(self, item):
         return f"{item.incident.title}: {item.get_state_display()}"

@@ -93,12 +93,12 @@ def main() -> int:
         result = measure(client, cache, urls, cached=cached, repeat=args.repeat)
         floor = floor or result["cpu_ms_median"]
         rows.append((name, result))
-    print("| request | CPU ms (median) | CPU ms (p95) | wall ms (median) | CPU × floor |")
+    print("| request | CPU ms (median) | CPU ms (p95) | wall ms (median) | CPU x floor |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, r in rows:
         print(
             f"| {name} | {r['cpu_ms_median']:.2f} | {r['cpu_ms_p95']:.2f} | "
-            f"{r['wall_ms_median']:.2f} | {r['cpu_ms_median'] / floor:.1f}× |"
+            f"{r['wall_ms_median']:.2f} | {r['cpu_ms_median'] / floor:.1f}x |"
         )
     return 0
 

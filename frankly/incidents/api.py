@@ -450,6 +450,17 @@ def add_private_member(request, slug: str, payload: MemberIn):
 
 
 @router.post(
+    "/private-status/{slug}/members/remove",
+    response=PrivatePageOut,
+    auth=SIGNED_IN,
+    summary="Stop a named person reading a private status page, at once (staff)",
+)
+def remove_private_member(request, slug: str, payload: MemberIn):
+    page = private_pages.remove_member(actor=request.user, slug=slug, email=payload.email)
+    return _page_out(request, page)
+
+
+@router.post(
     "/private-status/{slug}/link",
     response=PrivatePageOut,
     auth=SIGNED_IN,

@@ -1270,6 +1270,7 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/private-status": {"post"},
         "/api/v1/private-status/{slug}": {"get"},
         "/api/v1/private-status/{slug}/members": {"post"},
+        "/api/v1/private-status/{slug}/members/remove": {"post"},
         "/api/v1/private-status/{slug}/link": {"post", "delete"},
         "/api/v1/maintenances": {"post"},
         "/api/v1/roadmap": {"get"},

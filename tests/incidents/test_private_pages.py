@@ -180,6 +180,18 @@ def test_a_rotated_link_stops_working_and_a_revoked_one_too(client_for, staff, p
     assert Client().get(url, {"key": "anything"}).status_code == 404
 
 
+def test_a_removed_member_loses_access_at_once(api_client, staff, customer, page, own):
+    member = Client()
+    member.force_login(customer)
+    assert member.get(f"/status/private/{page.slug}/").status_code == 200
+    response = api_client(staff).post(
+        f"/private-status/{page.slug}/members/remove", {"email": customer.email}
+    )
+    assert response.json()["members"] == []
+    assert member.get(f"/status/private/{page.slug}/").status_code == 404
+    assert member.get(f"/api/v1/private-status/{page.slug}").status_code == 404
+
+
 def test_only_staff_manage_links(client_for, api_client, customer, page):
     before = snapshot(), page.link_token
     assert client_for(customer).post(f"/status/private/{page.slug}/link/").status_code == 403
@@ -275,3 +287,29 @@ def test_the_private_component_does_not_make_the_public_banner(staff, page, own)
     services.change_component_status(actor=staff, component_id=own.pk, status="major_outage")
     make_component(staff, "Billing")
     assert "All systems operational" in Client().get("/status/").content.decode()
+
+
+def test_the_private_page_reads_the_same_number_of_queries_for_more_incidents(
+    staff, page, own, private_incident
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(f"/status/private/{page.slug}/", {"key": page.link_token})
+        assert response.status_code == 200
+        return len(queries)
+
+    one = count()
+    for n in range(3):
+        services.open_incident(
+            actor=staff,
+            title=f"More trouble {n}",
+            impact="minor",
+            body="Looking.",
+            components=[own.pk],
+            component_statuses={str(own.pk): "degraded_performance"},
+            private_page=page.slug,
+        )
+    assert count() == one

@@ -140,6 +140,13 @@ API_WRITES = {
             {"email": w.other.email},
         ),
     ),
+    ("POST", "/private-status/{slug}/members/remove"): Write(
+        STAFF,
+        lambda w: (
+            f"/private-status/{w.private_page.slug}/members/remove",
+            {"email": w.customer.email},
+        ),
+    ),
     ("POST", "/private-status/{slug}/link"): Write(
         STAFF, lambda w: (f"/private-status/{w.private_page.slug}/link", {})
     ),

@@ -313,3 +313,28 @@ def test_the_private_page_reads_the_same_number_of_queries_for_more_incidents(
             private_page=page.slug,
         )
     assert count() == one
+
+
+def test_an_auto_published_incident_of_a_private_component_stays_private(
+    staff, page, own, smtp_server
+):
+    import socket
+
+    from frankly.incidents import monitoring
+
+    with socket.socket() as probe:  # a port nobody listens on: the check fails
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    check = monitoring.create_check(
+        actor=staff,
+        component_id=own.pk,
+        kind="tcp",
+        target=f"127.0.0.1:{port}",
+        timeout_seconds=1,
+        auto_publish=True,
+    )
+    monitoring.run_check(check)
+    check.refresh_from_db()
+    assert check.incident is not None and check.incident.private_page_id == page.pk
+    assert SECRETS[0] not in Client().get("/status/").content.decode()
+    assert Client().get("/api/v1/incidents").json()["items"] == []

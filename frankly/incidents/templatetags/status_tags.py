@@ -4,7 +4,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from frankly.incidents.models import ComponentStatus
 
@@ -41,9 +42,17 @@ def uptime_bars(history, name: str) -> str:
     rects = []
     for index, day in enumerate(history.days):
         if not day.has_data:
-            css, text = "no-data", "no data"
+            css, text = "no-data", _("no data")
         elif day.outage_minutes:
-            css, text = day.worst, f"{day.outage_minutes} minutes of outage"
+            css, text = (
+                day.worst,
+                ngettext(
+                    "%(minutes)d minute of outage",
+                    "%(minutes)d minutes of outage",
+                    day.outage_minutes,
+                )
+                % {"minutes": day.outage_minutes},
+            )
         else:
             css, text = day.worst, _no_outage(day.worst, language)
         rects.append(
@@ -51,8 +60,14 @@ def uptime_bars(history, name: str) -> str:
             f"<title>{_day_label(day.day, language)}: {escape(text)}</title></rect>"
         )
     percent = history.uptime_percent
-    summary = f"{percent}% uptime" if percent is not None else "no data"
-    aria = f"{name}: {summary} over the last {len(history.days)} days"
+    summary = (
+        _("%(percent)s%% uptime") % {"percent": percent} if percent is not None else _("no data")
+    )
+    aria = _("%(name)s: %(summary)s over the last %(days)s days") % {
+        "name": name,
+        "summary": summary,
+        "days": len(history.days),
+    }
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<svg class="uptime-bars" viewBox="0 0 {len(history.days) * 4} 24" '
         f'preserveAspectRatio="none" role="img" aria-label="{escape(aria)}">'
@@ -68,4 +83,4 @@ def _day_label(day, language) -> str:
 
 @lru_cache(maxsize=64)
 def _no_outage(status: str, language) -> str:
-    return f"{status_label(status)}, no outage"
+    return _("%(status)s, no outage") % {"status": status_label(status)}

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in, require_staff
 from frankly.errors import Conflict, Invalid, NotFound
@@ -89,11 +90,11 @@ def _components(ids: Iterable) -> list[Component]:
     ids = list(ids or [])
     parsed = [parse_id(i) for i in ids]
     if any(p is None for p in parsed):
-        raise Invalid("Component ids are whole numbers.", field="components")
+        raise Invalid(_("Component ids are whole numbers."), field="components")
     found = list(Component.objects.filter(pk__in=parsed))
     missing = sorted(set(parsed) - {c.pk for c in found})
     if missing:
-        raise Invalid(f"There is no component #{missing[0]}.", field="components")
+        raise Invalid(_("There is no component #%(id)s.") % {"id": missing[0]}, field="components")
     return found
 
 
@@ -133,11 +134,11 @@ def create_component(
         description, field="description", what="description", limit=300, required=False
     )
     if Component.objects.filter(name__iexact=name).exists():
-        raise Conflict(f"There is already a component called '{name}'.")
+        raise Conflict(_("There is already a component called '%(name)s'.") % {"name": name})
     group_obj = None
     group = " ".join((group or "").split())
     if group:
-        group_obj, _ = ComponentGroup.objects.get_or_create(
+        group_obj, _created = ComponentGroup.objects.get_or_create(
             name=group[:80], defaults={"position": ComponentGroup.objects.count()}
         )
     now = timezone.now()
@@ -325,7 +326,7 @@ def publish_postmortem(
     require_staff(actor)
     incident = get_incident(incident_id, for_update=True)
     if not incident.is_resolved:
-        raise Conflict("Publish the postmortem after the incident is resolved.")
+        raise Conflict(_("Publish the postmortem after the incident is resolved."))
     fields = {
         "what_happened": _text(
             what_happened, field="what_happened", what="account of what happened", limit=20_000
@@ -387,16 +388,18 @@ def schedule_maintenance(
     maintenance" when it starts and back when it ends."""
     require_staff(actor)
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
-        raise Invalid("Give the start and end as date and time.", field="starts_at")
+        raise Invalid(_("Give the start and end as date and time."), field="starts_at")
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise Invalid(
-            "Give the times with a time zone, e.g. 2026-12-01T02:00:00Z.", field="starts_at"
+            _("Give the times with a time zone, e.g. 2026-12-01T02:00:00Z."), field="starts_at"
         )
     if ends_at <= starts_at:
-        raise Invalid("The maintenance must end after it starts.", field="ends_at")
+        raise Invalid(_("The maintenance must end after it starts."), field="ends_at")
     component_objs = _components(components)
     if not component_objs:
-        raise Invalid("Choose at least one component the maintenance affects.", field="components")
+        raise Invalid(
+            _("Choose at least one component the maintenance affects."), field="components"
+        )
     description = _text(
         description, field="description", what="description", limit=10_000, required=False
     )
@@ -433,7 +436,7 @@ def cancel_maintenance(*, actor, maintenance_id) -> Maintenance:
     require_staff(actor)
     maintenance = _get(Maintenance, maintenance_id, what="maintenance", for_update=True)
     if maintenance.state != MaintenanceState.SCHEDULED:
-        raise Conflict("Only a maintenance that has not started can be cancelled.")
+        raise Conflict(_("Only a maintenance that has not started can be cancelled."))
     maintenance.state = MaintenanceState.CANCELLED
     maintenance.save(update_fields=["state"])
     bump_status_version()
@@ -522,7 +525,7 @@ def report_affected(*, user, incident_id, affected: bool = True) -> Incident:
     incident = get_incident(incident_id, for_update=True)
     if affected:
         if incident.is_resolved:
-            raise Conflict("This incident is resolved.")
+            raise Conflict(_("This incident is resolved."))
         try:
             with transaction.atomic():
                 AffectedReport.objects.create(incident=incident, user=user)
@@ -530,7 +533,7 @@ def report_affected(*, user, incident_id, affected: bool = True) -> Incident:
             return incident
         delta = 1
     else:
-        deleted, _ = AffectedReport.objects.filter(incident=incident, user=user).delete()
+        deleted, _rows = AffectedReport.objects.filter(incident=incident, user=user).delete()
         if not deleted:
             return incident
         delta = -1

@@ -100,6 +100,23 @@ def test_the_json_api_is_one_language_neutral_copy(outage):
     assert english.content == german.content
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Feuille de route", "Prévu", "Rien ici pour le moment."]),
+        ("es", ["Hoja de ruta", "Planificado", "Nada aquí por ahora."]),
+        ("de", ["Roadmap", "Geplant", "Gerade nichts hier."]),
+    ],
+)
+def test_the_roadmap_and_changelog_speak_the_browsers_language(db, language, words):
+    roadmap = Client().get("/roadmap/", headers={"Accept-Language": language}).content.decode()
+    for word in words:
+        assert word in roadmap
+    assert "Nothing here right now." not in roadmap
+    changelog = Client().get("/changelog/", headers={"Accept-Language": "es"}).content.decode()
+    assert "Registro de cambios" in changelog and "Aún no hay nada publicado aquí." in changelog
+
+
 # Mail ---------------------------------------------------------------------------------
 
 

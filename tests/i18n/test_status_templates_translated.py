@@ -24,6 +24,13 @@ MAIN_TEMPLATES_B = (
     "notify/settings.html",
     "notify/unsubscribe.html",
     "notify/unsubscribed.html",
+    "roadmap/roadmap.html",
+    "roadmap/_card.html",
+    "roadmap/changelog.html",
+    "roadmap/_entry.html",
+    "roadmap/entry.html",
+    "roadmap/entry_form.html",
+    "roadmap/_comment.html",
 )
 
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>|&[#\w]+;", re.S)

@@ -1,5 +1,5 @@
 """No untranslated words in the main templates of the status page, notifications,
-roadmap and changelog: every piece of text a visitor reads goes through
+roadmap, changelog and transparency pages: every piece of text a visitor reads goes through
 {% translate %} or {% blocktranslate %}. (The emails are built in Python with gettext;
 test_status_and_mail.py checks them in German, French and Spanish.)"""
 
@@ -31,6 +31,16 @@ MAIN_TEMPLATES_B = (
     "roadmap/entry.html",
     "roadmap/entry_form.html",
     "roadmap/_comment.html",
+    "transparency/overview.html",
+    "transparency/rules.html",
+    "transparency/ledger.html",
+    "transparency/moderation.html",
+    "transparency/history.html",
+    "transparency/_tombstone.html",
+    "transparency/_hidden_banner.html",
+    "transparency/_delete_own.html",
+    "transparency/_moderate.html",
+    "integrations/_issue_links.html",
 )
 
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>|&[#\w]+;", re.S)

@@ -292,7 +292,7 @@ def appeal(request):
 @login_required
 def appeals(request):
     if not request.user.is_staff:
-        raise NotAllowed("Only staff can see the appeals.")
+        raise NotAllowed(_("Only staff can see the appeals."))
     pending = list(moderation.pending_appeals())
     for item in pending:
         item.content = moderation.get_content(item.action.object_type, item.action.object_id)

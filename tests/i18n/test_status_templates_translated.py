@@ -47,6 +47,8 @@ MAIN_TEMPLATES_B = (
     "transparency/_hidden_banner.html",
     "transparency/_delete_own.html",
     "transparency/_moderate.html",
+    "transparency/prove.html",
+    "transparency/appeals.html",
     "integrations/_issue_links.html",
 )
 

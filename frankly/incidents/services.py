@@ -12,6 +12,7 @@ from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from frankly.access import require_signed_in, require_staff
 from frankly.errors import Conflict, Invalid, NotFound
@@ -37,15 +38,44 @@ from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.revisions import record_revision
 from frankly.validation import parse_id
 
+# The nouns the messages below name, for makemessages (they are translated when used).
+_NOUNS = (
+    gettext_noop("title"),
+    gettext_noop("body"),
+    gettext_noop("update"),
+    gettext_noop("comment"),
+    gettext_noop("description"),
+    gettext_noop("impact"),
+    gettext_noop("root cause"),
+    gettext_noop("list of changes"),
+    gettext_noop("account of what happened"),
+    gettext_noop("reason"),
+    gettext_noop("name"),
+    gettext_noop("group"),
+    gettext_noop("incident"),
+    gettext_noop("incident update"),
+    gettext_noop("component"),
+    gettext_noop("maintenance"),
+)
+
 
 def _text(value: str, *, field: str, what: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if "\x00" in value:
-        raise Invalid(f"The {what} contains a NUL character (\\0). Remove it.", field=field)
+        raise Invalid(
+            _("The %(what)s contains a NUL character (\\0). Remove it.") % {"what": _(what)},
+            field=field,
+        )
     if required and not value:
-        raise Invalid(f"The {what} is empty. Write something first.", field=field)
+        raise Invalid(
+            _("The %(what)s is empty. Write something first.") % {"what": _(what)}, field=field
+        )
     if len(value) > limit:
-        raise Invalid(f"Keep the {what} under {limit:,} characters.", field=field)
+        raise Invalid(
+            _("Keep the %(what)s under %(limit)s characters.")
+            % {"what": _(what), "limit": f"{limit:,}"},
+            field=field,
+        )
     return value
 
 
@@ -58,7 +88,7 @@ def _get(model, object_id, *, what: str, for_update: bool = False):
     queryset = model.objects.select_for_update() if for_update else model.objects
     found = queryset.filter(pk=pk).first() if pk else None
     if found is None:
-        raise NotFound(f"There is no {what} #{object_id}.")
+        raise NotFound(_("There is no %(what)s #%(id)s.") % {"what": _(what), "id": object_id})
     return found
 
 

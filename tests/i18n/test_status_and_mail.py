@@ -117,6 +117,17 @@ def test_the_roadmap_and_changelog_speak_the_browsers_language(db, language, wor
     assert "Registro de cambios" in changelog and "Aún no hay nada publicado aquí." in changelog
 
 
+def test_a_form_error_on_the_status_page_is_in_the_visitors_language(db):
+    response = Client().post(
+        "/status/subscribe/", {"email": "not an address"}, headers={"Accept-Language": "es"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "No podemos escribir a esa dirección de correo." in page
+    assert "Dirección de correo" in page and "Suscribirse" in page
+    assert not StatusSubscription.objects.exists()
+
+
 # Mail ---------------------------------------------------------------------------------
 
 

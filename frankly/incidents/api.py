@@ -156,6 +156,7 @@ def status(request):
         # As on the status page: shared caches get what anonymous callers get, and
         # an answer to a signed-in caller is private.
         public=not request.user.is_authenticated,
+        per_language=False,  # no translated text: one copy for every language
         render=lambda: json.dumps(queries.summary(), cls=DjangoJSONEncoder),
     )
 

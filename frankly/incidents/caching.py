@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -88,13 +88,19 @@ def cached_response(
     content_type: str = "text/html",
     public: bool = True,
     extra_key: str = "",
+    per_language: bool = True,
 ) -> HttpResponse:
     """Answer with ``render()`` for the current status version, cached per version.
 
     ``render`` returns the body (str or bytes). Public responses carry an ETag,
     Last-Modified and Cache-Control for a CDN, and answer 304 when they match.
+    With ``per_language`` (the default) the render, its key and its ETag belong to the
+    active language, so a German visitor never gets the English copy; a response that
+    holds no translated text (the JSON API) passes False and is shared by all.
     """
     version, changed_at = version_for(request)
+    if per_language:
+        extra_key = f"{extra_key}:lang={translation.get_language()}"
     # The time as well as the number: a database restored or rebuilt starts counting
     # again, and must not be served the renders of the one before from a shared cache.
     digest = hashlib.sha256(f"{name}:{version}:{changed_at.timestamp()}:{extra_key}".encode())
@@ -103,7 +109,7 @@ def cached_response(
     if public:
         if _not_modified(request, etag, changed_at):
             response = HttpResponseNotModified()
-            _headers(response, etag, changed_at)
+            _headers(response, etag, changed_at, per_language=per_language)
             return response
         body = cache.get(key)
         if body is None:
@@ -118,13 +124,15 @@ def cached_response(
         body = render()
     response = HttpResponse(body, content_type=content_type)
     if public:
-        _headers(response, etag, changed_at)
+        _headers(response, etag, changed_at, per_language=per_language)
     else:
         response["Cache-Control"] = "private, no-cache"
     return response
 
 
-def _headers(response: HttpResponse, etag: str, changed_at: datetime) -> None:
+def _headers(
+    response: HttpResponse, etag: str, changed_at: datetime, *, per_language: bool
+) -> None:
     response["ETag"] = etag
     # Last-Modified has whole seconds. While the second of the last write is still
     # running, another write may follow in it, and If-Modified-Since with that date
@@ -133,7 +141,11 @@ def _headers(response: HttpResponse, etag: str, changed_at: datetime) -> None:
     if int(changed_at.timestamp()) < int(timezone.now().timestamp()):
         response["Last-Modified"] = http_date(changed_at.timestamp())
     response["Cache-Control"] = CACHE_CONTROL
-    response["Vary"] = "Cookie, Accept-Encoding"
+    # The language comes from Accept-Language or the language cookie (Cookie also
+    # covers the session of a signed-in visitor).
+    response["Vary"] = (
+        "Accept-Language, Cookie, Accept-Encoding" if per_language else "Cookie, Accept-Encoding"
+    )
 
 
 def _not_modified(request, etag: str, changed_at: datetime) -> bool:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from frankly.transparency.models import Moderatable
 
@@ -11,28 +12,28 @@ from frankly.transparency.models import Moderatable
 class ComponentStatus(models.TextChoices):
     """Ordered from best to worst: the order is used to find a day's worst status."""
 
-    OPERATIONAL = "operational", "Operational"
-    UNDER_MAINTENANCE = "under_maintenance", "Under maintenance"
-    DEGRADED = "degraded_performance", "Degraded performance"
-    PARTIAL_OUTAGE = "partial_outage", "Partial outage"
-    MAJOR_OUTAGE = "major_outage", "Major outage"
+    OPERATIONAL = "operational", _("Operational")
+    UNDER_MAINTENANCE = "under_maintenance", _("Under maintenance")
+    DEGRADED = "degraded_performance", _("Degraded performance")
+    PARTIAL_OUTAGE = "partial_outage", _("Partial outage")
+    MAJOR_OUTAGE = "major_outage", _("Major outage")
 
 
 SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus.values)}
 
 
 class Impact(models.TextChoices):
-    NONE = "none", "None"
-    MINOR = "minor", "Minor"
-    MAJOR = "major", "Major"
-    CRITICAL = "critical", "Critical"
+    NONE = "none", _("None")
+    MINOR = "minor", _("Minor")
+    MAJOR = "major", _("Major")
+    CRITICAL = "critical", _("Critical")
 
 
 class IncidentState(models.TextChoices):
-    INVESTIGATING = "investigating", "Investigating"
-    IDENTIFIED = "identified", "Identified"
-    MONITORING = "monitoring", "Monitoring"
-    RESOLVED = "resolved", "Resolved"
+    INVESTIGATING = "investigating", _("Investigating")
+    IDENTIFIED = "identified", _("Identified")
+    MONITORING = "monitoring", _("Monitoring")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class ComponentGroup(models.Model):
@@ -234,10 +235,10 @@ class Postmortem(models.Model):
 
 
 class MaintenanceState(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Maintenance(models.Model):
@@ -324,6 +325,9 @@ class StatusSubscription(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The language active when they subscribed: their mail is written in it (they
+    # may have no account to hold a choice).
+    language = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["email"], name="one_subscription_per_email")]
@@ -342,8 +346,8 @@ class StatusVersion(models.Model):
 
 
 class CheckKind(models.TextChoices):
-    HTTP = "http", "HTTP(S) request"
-    TCP = "tcp", "TCP connection"
+    HTTP = "http", _("HTTP(S) request")
+    TCP = "tcp", _("TCP connection")
 
 
 class IncidentSubscription(models.Model):
@@ -356,6 +360,9 @@ class IncidentSubscription(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The language active when they subscribed: their mail is written in it (they
+    # may have no account to hold a choice).
+    language = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -22,6 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frankly.access import require_staff
 from frankly.accounts.contact import Topic
@@ -40,7 +42,7 @@ from frankly.incidents.models import (
 )
 from frankly.notify.models import Kind
 from frankly.notify.outbox import queue_email
-from frankly.notify.services import notify
+from frankly.notify.services import later, notify
 
 BODY_LIMIT = 1_000_000
 
@@ -191,14 +193,28 @@ def _start_failing(check: MonitorCheck, detail: str) -> None:
     if check.auto_publish:
         check.incident = _publish_incident(check, component, detail)
         url = check.incident.get_absolute_url()
-        what = "An incident was published automatically"
+        what = gettext_lazy("An incident was published automatically.")
     else:
-        url, what = draft, "Nothing is public yet: post an incident from the ready draft"
+        url = draft
+        what = gettext_lazy("Nothing is public yet: post an incident from the ready draft.")
+    params = {
+        "name": component.name,
+        "detail": detail,
+        "kind": check.get_kind_display(),
+        "target": check.target,
+    }
+    # Each staff member reads the alert in their own language (see notify.later).
     _alert_staff(
         key=f"check:{check.pk}:failing:{int(at.timestamp())}",
-        title=f"{component.name} is failing its check: {detail}",
-        body=f"{check.get_kind_display()} check of {check.target} failed: {detail}. "
-        f"{component.name} is now shown as degraded. {what}.",
+        title=later(gettext_lazy("%(name)s is failing its check: %(detail)s"), **params),
+        body=later(
+            gettext_lazy(
+                "%(kind)s check of %(target)s failed: %(detail)s. "
+                "%(name)s is now shown as degraded. %(what)s"
+            ),
+            what=what,
+            **params,
+        ),
         url=url,
     )
 
@@ -218,7 +234,7 @@ def _recover(check: MonitorCheck) -> None:
             check.incident,
             actor=None,
             state=IncidentState.RESOLVED,
-            body=f"The automatic check of {component.name} passes again.",
+            body=_("The automatic check of %(name)s passes again.") % {"name": component.name},
             component_statuses=None,
         )
         check.incident = None
@@ -228,15 +244,19 @@ def _recover(check: MonitorCheck) -> None:
         bump_status_version()
     _alert_staff(
         key=f"check:{check.pk}:recovered:{int(timezone.now().timestamp())}",
-        title=f"{component.name} passes its check again",
-        body=f"{check.get_kind_display()} check of {check.target} passes again.",
+        title=later(gettext_lazy("%(name)s passes its check again"), name=component.name),
+        body=later(
+            gettext_lazy("%(kind)s check of %(target)s passes again."),
+            kind=check.get_kind_display(),
+            target=check.target,
+        ),
         url=reverse("incidents:status"),
     )
 
 
 def _publish_incident(check: MonitorCheck, component: Component, detail: str) -> Incident:
     incident = Incident.objects.create(
-        title=f"{component.name} is not responding as expected",
+        title=_("%(name)s is not responding as expected") % {"name": component.name},
         impact=Impact.MINOR,
         private_page_id=component.private_page_id,  # a private component stays private
     )
@@ -245,14 +265,14 @@ def _publish_incident(check: MonitorCheck, component: Component, detail: str) ->
         incident,
         actor=None,
         state=IncidentState.INVESTIGATING,
-        body=f"Our automatic check of {component.name} is failing ({detail}). "
-        "We are looking into it.",
+        body=_("Our automatic check of %(name)s is failing (%(detail)s). We are looking into it.")
+        % {"name": component.name, "detail": detail},
         component_statuses={component.pk: ComponentStatus.DEGRADED},
     )
     return incident
 
 
-def _alert_staff(*, key: str, title: str, body: str, url: str) -> None:
+def _alert_staff(*, key: str, title, body, url: str) -> None:
     """An inbox notification and an email to every staff member, at once."""
     staff = list(get_user_model().objects.filter(is_staff=True, is_active=True))
     for notification in notify(staff, kind=Kind.ALERT, key=key, title=title, url=url, body=body):
@@ -260,8 +280,8 @@ def _alert_staff(*, key: str, title: str, body: str, url: str) -> None:
             key=f"alert:{notification.pk}",
             to=notification.user.email,
             user=notification.user,
-            subject=f"[{settings.SITE_NAME}] {title}"[:300],
-            body=f"{body}\n\n{settings.SITE_URL}{url}\n",
+            subject=f"[{settings.SITE_NAME}] {notification.title}"[:300],
+            body=f"{notification.body}\n\n{settings.SITE_URL}{url}\n",
             # Staff asked for these by being on call for the status page.
             topic=Topic.NOTIFICATIONS,
         )

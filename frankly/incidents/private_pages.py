@@ -204,7 +204,7 @@ def summary(page: PrivateStatusPage) -> dict:
         "name": page.name,
         "description": page.description,
         "status": banner["status"],
-        "status_text": banner["text"],
+        "status_text": str(banner["text"]),
         "components": [
             {
                 "id": c.pk,

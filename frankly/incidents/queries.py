@@ -1,6 +1,8 @@
 """Reads for the status page and its API."""
 
 from django.db.models import F, Prefetch
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from frankly.incidents.models import (
     SEVERITY,
@@ -15,11 +17,11 @@ from frankly.incidents.models import (
 )
 
 BANNERS = {
-    ComponentStatus.OPERATIONAL: "All systems operational",
-    ComponentStatus.UNDER_MAINTENANCE: "Maintenance in progress",
-    ComponentStatus.DEGRADED: "Degraded performance",
-    ComponentStatus.PARTIAL_OUTAGE: "Partial outage",
-    ComponentStatus.MAJOR_OUTAGE: "Major outage",
+    ComponentStatus.OPERATIONAL: _("All systems operational"),
+    ComponentStatus.UNDER_MAINTENANCE: _("Maintenance in progress"),
+    ComponentStatus.DEGRADED: _("Degraded performance"),
+    ComponentStatus.PARTIAL_OUTAGE: _("Partial outage"),
+    ComponentStatus.MAJOR_OUTAGE: _("Major outage"),
 }
 
 
@@ -103,7 +105,9 @@ def summary() -> dict:
     banner = overall(component_list)
     return {
         "status": banner["status"],
-        "description": banner["text"],
+        # The API speaks English whatever the visitor's language: it is cached once
+        # for everyone, and programs read it.
+        "description": _in_english(banner["text"]),
         "components": [
             {
                 "id": c.pk,
@@ -153,6 +157,11 @@ def update_out(update: IncidentUpdate) -> dict:
         "edited_at": update.edited_at,
         "component_statuses": update.component_statuses,
     }
+
+
+def _in_english(text) -> str:
+    with translation.override("en"):
+        return str(text)
 
 
 def next_maintenance_change():

@@ -12,6 +12,8 @@ from datetime import datetime
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from frankly.access import require_signed_in, require_staff
 from frankly.errors import Conflict, Invalid, NotFound
@@ -39,15 +41,44 @@ from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.revisions import record_revision
 from frankly.validation import parse_id
 
+# The nouns the messages below name, for makemessages (they are translated when used).
+_NOUNS = (
+    gettext_noop("title"),
+    gettext_noop("body"),
+    gettext_noop("update"),
+    gettext_noop("comment"),
+    gettext_noop("description"),
+    gettext_noop("impact"),
+    gettext_noop("root cause"),
+    gettext_noop("list of changes"),
+    gettext_noop("account of what happened"),
+    gettext_noop("reason"),
+    gettext_noop("name"),
+    gettext_noop("group"),
+    gettext_noop("incident"),
+    gettext_noop("incident update"),
+    gettext_noop("component"),
+    gettext_noop("maintenance"),
+)
+
 
 def _text(value: str, *, field: str, what: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if "\x00" in value:
-        raise Invalid(f"The {what} contains a NUL character (\\0). Remove it.", field=field)
+        raise Invalid(
+            _("The %(what)s contains a NUL character (\\0). Remove it.") % {"what": _(what)},
+            field=field,
+        )
     if required and not value:
-        raise Invalid(f"The {what} is empty. Write something first.", field=field)
+        raise Invalid(
+            _("The %(what)s is empty. Write something first.") % {"what": _(what)}, field=field
+        )
     if len(value) > limit:
-        raise Invalid(f"Keep the {what} under {limit:,} characters.", field=field)
+        raise Invalid(
+            _("Keep the %(what)s under %(limit)s characters.")
+            % {"what": _(what), "limit": f"{limit:,}"},
+            field=field,
+        )
     return value
 
 
@@ -60,7 +91,7 @@ def _get(model, object_id, *, what: str, for_update: bool = False):
     queryset = model.objects.select_for_update() if for_update else model.objects
     found = queryset.filter(pk=pk).first() if pk else None
     if found is None:
-        raise NotFound(f"There is no {what} #{object_id}.")
+        raise NotFound(_("There is no %(what)s #%(id)s.") % {"what": _(what), "id": object_id})
     return found
 
 
@@ -107,12 +138,12 @@ def _components(ids: Iterable, *, private_page=None) -> list[Component]:
     ids = list(ids or [])
     parsed = [parse_id(i) for i in ids]
     if any(p is None for p in parsed):
-        raise Invalid("Component ids are whole numbers.", field="components")
+        raise Invalid(_("Component ids are whole numbers."), field="components")
     page_id = private_page.pk if private_page is not None else None
     found = list(Component.objects.filter(pk__in=parsed, private_page_id=page_id))
     missing = sorted(set(parsed) - {c.pk for c in found})
     if missing:
-        raise Invalid(f"There is no component #{missing[0]}.", field="components")
+        raise Invalid(_("There is no component #%(id)s.") % {"id": missing[0]}, field="components")
     return found
 
 
@@ -160,11 +191,11 @@ def create_component(
         description, field="description", what="description", limit=300, required=False
     )
     if Component.objects.filter(name__iexact=name).exists():
-        raise Conflict(f"There is already a component called '{name}'.")
+        raise Conflict(_("There is already a component called '%(name)s'.") % {"name": name})
     group_obj = None
     group = " ".join((group or "").split())
     if group:
-        group_obj, _ = ComponentGroup.objects.get_or_create(
+        group_obj, _created = ComponentGroup.objects.get_or_create(
             name=group[:80], defaults={"position": ComponentGroup.objects.count()}
         )
     now = timezone.now()
@@ -373,7 +404,7 @@ def publish_postmortem(
     require_staff(actor)
     incident = get_incident(incident_id, for_update=True)
     if not incident.is_resolved:
-        raise Conflict("Publish the postmortem after the incident is resolved.")
+        raise Conflict(_("Publish the postmortem after the incident is resolved."))
     fields = {
         "what_happened": _text(
             what_happened, field="what_happened", what="account of what happened", limit=20_000
@@ -439,25 +470,30 @@ def schedule_maintenance(
     starts and back to operational when it ends."""
     require_staff(actor)
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
-        raise Invalid("Give the start and end as date and time.", field="starts_at")
+        raise Invalid(_("Give the start and end as date and time."), field="starts_at")
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise Invalid(
-            "Give the times with a time zone, e.g. 2026-12-01T02:00:00Z.", field="starts_at"
+            _("Give the times with a time zone, e.g. 2026-12-01T02:00:00Z."), field="starts_at"
         )
     if ends_at <= starts_at:
-        raise Invalid("The maintenance must end after it starts.", field="ends_at")
+        raise Invalid(_("The maintenance must end after it starts."), field="ends_at")
     component_objs = _components(components)
     statuses = {c: ComponentStatus.UNDER_MAINTENANCE for c in component_objs}
     for component, status in _component_statuses(component_statuses).items():
         if status == ComponentStatus.OPERATIONAL:
             raise Invalid(
-                f"'{component.name}' would stay operational: leave it out of the "
-                "maintenance, or choose the status it has during the work.",
+                _(
+                    "'%(name)s' would stay operational: leave it out of the maintenance, "
+                    "or choose the status it has during the work."
+                )
+                % {"name": component.name},
                 field="component_statuses",
             )
         statuses[component] = status  # models compare by primary key
     if not statuses:
-        raise Invalid("Choose at least one component the maintenance affects.", field="components")
+        raise Invalid(
+            _("Choose at least one component the maintenance affects."), field="components"
+        )
     description = _text(
         description, field="description", what="description", limit=10_000, required=False
     )
@@ -496,7 +532,7 @@ def cancel_maintenance(*, actor, maintenance_id) -> Maintenance:
     require_staff(actor)
     maintenance = _get(Maintenance, maintenance_id, what="maintenance", for_update=True)
     if maintenance.state != MaintenanceState.SCHEDULED:
-        raise Conflict("Only a maintenance that has not started can be cancelled.")
+        raise Conflict(_("Only a maintenance that has not started can be cancelled."))
     maintenance.state = MaintenanceState.CANCELLED
     maintenance.save(update_fields=["state"])
     bump_status_version()
@@ -599,7 +635,7 @@ def report_affected(*, user, incident_id, affected: bool = True) -> Incident:
     _refuse_outsiders(incident, user)
     if affected:
         if incident.is_resolved:
-            raise Conflict("This incident is resolved.")
+            raise Conflict(_("This incident is resolved."))
         try:
             with transaction.atomic():
                 AffectedReport.objects.create(incident=incident, user=user)
@@ -607,7 +643,7 @@ def report_affected(*, user, incident_id, affected: bool = True) -> Incident:
             return incident
         delta = 1
     else:
-        deleted, _ = AffectedReport.objects.filter(incident=incident, user=user).delete()
+        deleted, _rows = AffectedReport.objects.filter(incident=incident, user=user).delete()
         if not deleted:
             return incident
         delta = -1

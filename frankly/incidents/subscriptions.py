@@ -6,7 +6,8 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from frankly.errors import Invalid, NotFound
 from frankly.incidents.models import IncidentSubscription, StatusSubscription
@@ -37,9 +38,11 @@ def subscribe(*, email: str, component_ids=()) -> StatusSubscription:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise Invalid("That is not an email address we can write to.", field="email") from exc
+        raise Invalid(_("That is not an email address we can write to."), field="email") from exc
     components = _components(component_ids)
-    subscription, _ = StatusSubscription.objects.select_for_update().get_or_create(email=email)
+    subscription, _created = StatusSubscription.objects.select_for_update().get_or_create(
+        email=email
+    )
     if subscription.is_active:
         # Anyone can type an address into the form, so it never changes what an
         # active subscriber gets: that takes the links in their own mail.
@@ -48,6 +51,7 @@ def subscribe(*, email: str, component_ids=()) -> StatusSubscription:
     # confirmation from the address itself before anything else is sent.
     subscription.all_components = not components
     subscription.confirmed_at = subscription.unsubscribed_at = None
+    subscription.language = translation.get_language() or ""
     subscription.save()
     subscription.components.set(components)
     transaction.on_commit(lambda: send_confirmation(subscription))
@@ -59,7 +63,7 @@ def _validated_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise Invalid("That is not an email address we can write to.", field="email") from exc
+        raise Invalid(_("That is not an email address we can write to."), field="email") from exc
     return email
 
 
@@ -71,32 +75,44 @@ def subscribe_to_incident(*, email: str, incident_id) -> IncidentSubscription:
     incident = get_incident(incident_id)
     if incident.private_page_id:
         # Mail goes to any address typed in: a private page's audience reads its page.
-        raise NotFound(f"There is no incident #{incident.pk}.")
-    subscription, _ = IncidentSubscription.objects.select_for_update().get_or_create(
+        raise NotFound(_("There is no incident #%(number)s.") % {"number": incident.pk})
+    subscription, _created = IncidentSubscription.objects.select_for_update().get_or_create(
         email=email, incident=incident
     )
     if subscription.is_active:
         return subscription
     subscription.confirmed_at = subscription.unsubscribed_at = None
+    subscription.language = translation.get_language() or ""
     subscription.save()
     transaction.on_commit(lambda: send_confirmation(subscription))
     return subscription
 
 
+def mail_language(subscription: StatusSubscription | IncidentSubscription) -> str:
+    """The language their mail is written in: the one they subscribed in, else the
+    site's."""
+    return subscription.language or settings.LANGUAGE_CODE
+
+
 def send_confirmation(subscription: StatusSubscription | IncidentSubscription) -> None:
     link = _absolute(reverse("incidents:confirm", args=[subscription.token]))
-    what = (
-        f"the updates of the incident “{subscription.incident.title}” on {settings.SITE_NAME}"
-        if isinstance(subscription, IncidentSubscription)
-        else f"{settings.SITE_NAME} status updates"
-    )
+    with translation.override(mail_language(subscription)):
+        what = (
+            _("the updates of the incident “%(title)s” on %(site)s")
+            % {"title": subscription.incident.title, "site": settings.SITE_NAME}
+            if isinstance(subscription, IncidentSubscription)
+            else _("%(site)s status updates") % {"site": settings.SITE_NAME}
+        )
+        subject = _("[%(site)s] Confirm your status updates") % {"site": settings.SITE_NAME}
+        body = _(
+            "Someone, probably you, asked to get %(what)s at this address.\n\n"
+            "Confirm here:\n%(link)s\n\n"
+            "If it was not you, ignore this mail: without the confirmation we send "
+            "nothing more.\n"
+        ) % {"what": what, "link": link}
     EmailMessage(
-        subject=f"[{settings.SITE_NAME}] Confirm your status updates",
-        body=(
-            f"Someone, probably you, asked to get {what} at this "
-            f"address.\n\nConfirm here:\n{link}\n\nIf it was not you, ignore this mail: "
-            "without the confirmation we send nothing more.\n"
-        ),
+        subject=subject,
+        body=body,
         to=[subscription.email],
         headers=subscription_headers(subscription),
     ).send()
@@ -111,7 +127,7 @@ def by_token(token: str) -> StatusSubscription | IncidentSubscription:
             or IncidentSubscription.objects.filter(token=token).first()
         )
     if found is None:
-        raise NotFound("This link is not valid (any more). Subscribe again on the status page.")
+        raise NotFound(_("This link is not valid (any more). Subscribe again on the status page."))
     return found
 
 

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from frankly.accounts.contact import Topic
@@ -14,7 +16,7 @@ from frankly.incidents.models import (
     IncidentUpdate,
     StatusSubscription,
 )
-from frankly.incidents.subscriptions import subscription_headers, unsubscribe_url
+from frankly.incidents.subscriptions import mail_language, subscription_headers, unsubscribe_url
 from frankly.notify.outbox import queue_email
 
 
@@ -60,13 +62,16 @@ def component_digest(update: IncidentUpdate) -> str:
             else None
         )
         if change is None:
-            what = f"{_label(status)} (unchanged)"
+            what = _("%(status)s (unchanged)") % {"status": _label(status)}
         elif before is None:
             what = _label(status)
         else:
-            what = f"{_label(status)} (was {_label(before.status).lower()})"
+            what = _("%(status)s (was %(before)s)") % {
+                "status": _label(status),
+                "before": _label(before.status).lower(),
+            }
         lines.append(f"- {name}: {what}")
-    return "Components:\n" + "\n".join(lines) + "\n\n"
+    return _("Components:") + "\n" + "\n".join(lines) + "\n\n"
 
 
 @task()
@@ -77,8 +82,7 @@ def email_incident_update(update_id: int) -> int:
         return 0
     incident = update.incident
     link = f"{settings.SITE_URL}{incident.get_absolute_url()}"
-    subject = f"[{settings.SITE_NAME} status] {incident.title}: {update.get_state_display()}"
-    digest = component_digest(update)
+    digests: dict[str, str] = {}  # the component digest, per language
     queued = 0
     with transaction.atomic():
         everything = list(subscribers_for(update))
@@ -86,18 +90,11 @@ def email_incident_update(update_id: int) -> int:
             incident=incident, confirmed_at__isnull=False, unsubscribed_at__isnull=True
         ).exclude(email__in=[s.email for s in everything])  # one mail per address
         for subscription in [*everything, *followers]:
-            why = (
-                f"You get this because you subscribed to {settings.SITE_NAME}'s status page.\n"
-                if isinstance(subscription, StatusSubscription)
-                else "You get this because you asked for the updates of this incident.\n"
-            )
-            body = (
-                f"{incident.title}\n{update.get_state_display()} "
-                f"({update.created_at:%Y-%m-%d %H:%M} UTC)\n\n{update.body}\n\n"
-                f"{digest}"
-                f"Follow the incident: {link}\n\n{why}"
-                f"Stop with one click: {unsubscribe_url(subscription)}\n"
-            )
+            language = mail_language(subscription)
+            with translation.override(language):
+                if language not in digests:
+                    digests[language] = component_digest(update)
+                subject, body = _update_mail(update, subscription, link, digests[language])
             if queue_email(
                 key=(
                     f"status-update:{update.pk}:{subscription.pk}"
@@ -112,3 +109,28 @@ def email_incident_update(update_id: int) -> int:
             ):
                 queued += 1
     return queued
+
+
+def _update_mail(update: IncidentUpdate, subscription, link: str, digest: str) -> tuple[str, str]:
+    """Subject and body of one update's mail, in the active language."""
+    incident, site = update.incident, settings.SITE_NAME
+    subject = _("[%(site)s status] %(title)s: %(state)s") % {
+        "site": site,
+        "title": incident.title,
+        "state": update.get_state_display(),
+    }
+    why = (
+        _("You get this because you subscribed to %(site)s's status page.") % {"site": site}
+        if isinstance(subscription, StatusSubscription)
+        else _("You get this because you asked for the updates of this incident.")
+    )
+    body = (
+        f"{incident.title}\n{update.get_state_display()} "
+        f"({update.created_at:%Y-%m-%d %H:%M} UTC)\n\n{update.body}\n\n"
+        + digest
+        + _("Follow the incident: %(link)s") % {"link": link}
+        + f"\n\n{why}\n"
+        + _("Stop with one click: %(link)s") % {"link": unsubscribe_url(subscription)}
+        + "\n"
+    )
+    return subject, body

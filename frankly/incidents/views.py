@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -161,7 +162,7 @@ def open_incident(request):
             component_statuses=_statuses_from(request.POST),
             private_page=request.POST.get("private_page", ""),
         ),
-        done="Incident opened and published.",
+        done=_("Incident opened and published."),
         back=reverse("incidents:status"),
     )
 
@@ -181,7 +182,7 @@ def post_update(request, incident_id: int):
                 component_statuses=_statuses_from(request.POST),
             ).incident
         ),
-        done="Update published.",
+        done=_("Update published."),
         back=back,
     )
 
@@ -203,7 +204,7 @@ def postmortem(request, incident_id: int):
                 reason=request.POST.get("reason", ""),
             ).incident
         ),
-        done="Postmortem published.",
+        done=_("Postmortem published."),
         back=back,
     )
 
@@ -219,7 +220,7 @@ def comment(request, incident_id: int):
             incident_id=incident_id,
             body=request.POST.get("body", ""),
         ),
-        done="Comment posted.",
+        done=_("Comment posted."),
         back=back,
     )
 
@@ -235,7 +236,7 @@ def affected(request, incident_id: int):
             incident_id=incident_id,
             affected=request.POST.get("affected") != "0",
         ),
-        done="Thanks: staff see how many people this affects.",
+        done=_("Thanks: staff see how many people this affects."),
         back=back,
     )
 
@@ -262,7 +263,7 @@ def schedule(request):
             components=request.POST.getlist("components"),
             component_statuses=_statuses_from(request.POST),
         ),
-        done="Maintenance scheduled.",
+        done=_("Maintenance scheduled."),
         back=reverse("incidents:status"),
     )
 
@@ -278,7 +279,7 @@ def add_component(request):
             description=request.POST.get("description", ""),
             group=request.POST.get("group", ""),
         ),
-        done="Component added.",
+        done=_("Component added."),
         back=reverse("incidents:status"),
     )
 
@@ -293,7 +294,7 @@ def set_component_status(request, component_id: int):
             component_id=component_id,
             status=request.POST.get("status", ""),
         ),
-        done="Status changed.",
+        done=_("Status changed."),
         back=reverse("incidents:status"),
     )
 

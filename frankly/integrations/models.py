@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Tracker(models.TextChoices):
-    GITHUB = "github", "GitHub"
-    GITLAB = "gitlab", "GitLab"
+    GITHUB = "github", _("GitHub")
+    GITLAB = "gitlab", _("GitLab")
 
 
 class IssueLink(models.Model):

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from frankly.access import require_staff
 from frankly.errors import Conflict, FranklyError, Invalid, NotFound
@@ -39,9 +40,11 @@ def parse_issue_url(url: str) -> tuple[str, str]:
         if GITLAB_PATH.match(path):
             return Tracker.GITLAB, f"https://{parts.netloc}{path}"
     raise Invalid(
-        "That is not an issue address. Paste a GitHub issue or pull request "
-        "(https://github.com/OWNER/REPO/issues/12) or a GitLab issue or merge request "
-        "(https://gitlab.example.com/GROUP/PROJECT/-/issues/12).",
+        _(
+            "That is not an issue address. Paste a GitHub issue or pull request "
+            "(https://github.com/OWNER/REPO/issues/12) or a GitLab issue or merge request "
+            "(https://gitlab.example.com/GROUP/PROJECT/-/issues/12)."
+        ),
         field="url",
     )
 
@@ -58,16 +61,16 @@ def link_issue(*, actor, post_id: int, url: str) -> IssueLink:
                 post=post, tracker=tracker, url=canonical, linked_by=actor
             )
     except IntegrityError:
-        raise Conflict("This post is already linked to that issue.") from None
+        raise Conflict(_("This post is already linked to that issue.")) from None
 
 
 @transaction.atomic
 def unlink_issue(*, actor, link_id: int) -> None:
     """Remove a link (staff); the post's status stays as it is."""
     require_staff(actor)
-    deleted, _ = IssueLink.objects.filter(pk=link_id).delete()
+    deleted, _rows = IssueLink.objects.filter(pk=link_id).delete()
     if not deleted:
-        raise NotFound("That issue link does not exist (any more).")
+        raise NotFound(_("That issue link does not exist (any more)."))
 
 
 @dataclass

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -86,7 +87,7 @@ def link(request, post_id: int):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Linked. The post's status follows the issue from now on.")
+        messages.success(request, _("Linked. The post's status follows the issue from now on."))
     return redirect("feedback:post", post_id=post_id)
 
 
@@ -101,5 +102,5 @@ def unlink(request, post_id: int):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Unlinked. The post keeps its status.")
+        messages.success(request, _("Unlinked. The post keeps its status."))
     return redirect("feedback:post", post_id=post_id)

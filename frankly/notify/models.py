@@ -1,19 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
     """What a notification is about; each is a separate email choice."""
 
-    REPLY = "reply", "Replies and comments on posts I follow"
-    STATUS = "status", "Status changes on posts I follow"
-    RESPONSE = "response", "Official responses on posts I follow"
-    SHIPPED = "shipped", "Something I asked for shipped"
-    MENTION = "mention", "Someone mentioned me"
-    CONSENT = "consent", "Staff ask to quote what I wrote"
-    MERGE = "merge", "A post I voted for was merged into another"
-    ALERT = "alert", "Staff alerts: a status check is failing"
+    REPLY = "reply", _("Replies and comments on posts I follow")
+    STATUS = "status", _("Status changes on posts I follow")
+    RESPONSE = "response", _("Official responses on posts I follow")
+    SHIPPED = "shipped", _("Something I asked for shipped")
+    MENTION = "mention", _("Someone mentioned me")
+    CONSENT = "consent", _("Staff ask to quote what I wrote")
+    MERGE = "merge", _("A post I voted for was merged into another")
+    ALERT = "alert", _("Staff alerts: a status check is failing")
 
 
 # Kinds only staff ever receive; customers are not offered them in their settings.
@@ -21,9 +22,9 @@ STAFF_KINDS = {Kind.ALERT}
 
 
 class Delivery(models.TextChoices):
-    INSTANT = "instant", "Right away"
-    DIGEST = "digest", "In a daily digest"
-    OFF = "off", "Never by email"
+    INSTANT = "instant", _("Right away")
+    DIGEST = "digest", _("In a daily digest")
+    OFF = "off", _("Never by email")
 
 
 class Notification(models.Model):
@@ -68,9 +69,9 @@ class EmailPreference(models.Model):
 
 
 class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed (gave up)"
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed (gave up)")
 
 
 class OutboxMessage(models.Model):
@@ -100,13 +101,13 @@ class OutboxMessage(models.Model):
 
 
 class Event(models.TextChoices):
-    POST_CREATED = "post.created", "A post is created"
-    POST_STATUS_CHANGED = "post.status_changed", "A post's status changes"
-    COMMENT_CREATED = "comment.created", "A comment is posted"
-    INCIDENT_UPDATED = "incident.updated", "An incident update is posted"
-    CHANGELOG_PUBLISHED = "changelog.published", "A changelog entry is published"
-    ALERT_RAISED = "alert.raised", "A backlash alert is raised (staff insights)"
-    CONTACT_UPDATED = "contact.updated", "A customer's account, preferences or consents change"
+    POST_CREATED = "post.created", _("A post is created")
+    POST_STATUS_CHANGED = "post.status_changed", _("A post's status changes")
+    COMMENT_CREATED = "comment.created", _("A comment is posted")
+    INCIDENT_UPDATED = "incident.updated", _("An incident update is posted")
+    CHANGELOG_PUBLISHED = "changelog.published", _("A changelog entry is published")
+    ALERT_RAISED = "alert.raised", _("A backlash alert is raised (staff insights)")
+    CONTACT_UPDATED = "contact.updated", _("A customer's account, preferences or consents change")
 
 
 def _webhook_secret() -> str:
@@ -136,9 +137,9 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed (gave up)"
+    PENDING = "pending", _("Waiting")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (gave up)")
 
 
 class WebhookDelivery(models.Model):

@@ -11,7 +11,10 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from frankly.access import require_signed_in
 from frankly.accounts.contact import Topic
@@ -40,6 +43,25 @@ def email_headers(user, kind: str) -> dict:
     }
 
 
+def language_of(user) -> str:
+    """The language a person's mail is written in: their choice, else the site's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def _interpolate(message, params: dict) -> str:
+    return str(message) % params
+
+
+# A title or text translated when it is used, in the language active then: callers pass
+# ``later(gettext_lazy("%(name)s commented"), name=...)`` and each recipient gets it
+# in their own language.
+_later = lazy(_interpolate, str)
+
+
+def later(message, **params):
+    return _later(message, params)
+
+
 def _preferences(users: list, kind: str) -> dict[int, str]:
     rows = EmailPreference.objects.filter(user__in=users, kind=kind)
     return {row.user_id: row.delivery for row in rows}
@@ -47,12 +69,15 @@ def _preferences(users: list, kind: str) -> dict[int, str]:
 
 def _email_body(user, notification: Notification) -> str:
     return (
-        f"Hello {user.public_name},\n\n{notification.title}\n\n"
+        _("Hello %(name)s,") % {"name": user.public_name}
+        + f"\n\n{notification.title}\n\n"
         + (f"{notification.body}\n\n" if notification.body else "")
         + f"{settings.SITE_URL}{notification.url}\n\n"
-        f"You get this because you chose it in your notification settings:\n"
-        f"{settings.SITE_URL}{reverse('notify:settings')}\n"
-        f"Stop these emails with one click: {unsubscribe_url(user, notification.kind)}\n"
+        + _("You get this because you chose it in your notification settings:")
+        + f"\n{settings.SITE_URL}{reverse('notify:settings')}\n"
+        + _("Stop these emails with one click: %(link)s")
+        % {"link": unsubscribe_url(user, notification.kind)}
+        + "\n"
     )
 
 
@@ -83,30 +108,35 @@ def notify(
         if user_id in already:
             continue
         delivery = preferences.get(user_id, Delivery.OFF)
+        language = language_of(user)
+        with translation.override(language):
+            # A lazy title (see ``later``) is written in each person's language.
+            user_title, user_body = str(title), str(body)
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
                     user=user,
                     kind=kind,
                     key=key[:120],
-                    title=title[:300],
-                    body=body[:2000],
+                    title=user_title[:300],
+                    body=user_body[:2000],
                     url=url,
                     in_digest=delivery == Delivery.DIGEST,
                 )
         except IntegrityError:
             continue  # a concurrent run got there first
         if delivery == Delivery.INSTANT:
-            headers, text = email_headers(user, kind), _email_body(user, notification)
-            reply_to = reply_address(user, post_id) if post_id else None
-            if reply_to:
-                headers["Reply-To"] = reply_to
-                text = "Reply to this email to comment on the post.\n\n" + text
+            with translation.override(language):
+                headers, text = email_headers(user, kind), _email_body(user, notification)
+                reply_to = reply_address(user, post_id) if post_id else None
+                if reply_to:
+                    headers["Reply-To"] = reply_to
+                    text = _("Reply to this email to comment on the post.") + "\n\n" + text
             queue_email(
                 key=f"notification:{notification.pk}",
                 to=user.email,
                 user=user,
-                subject=f"[{settings.SITE_NAME}] {title}"[:300],
+                subject=f"[{settings.SITE_NAME}] {user_title}"[:300],
                 body=text,
                 headers=headers,
                 topic=Topic.NOTIFICATIONS,
@@ -139,9 +169,15 @@ def set_email_preferences(*, user, choices: dict[str, str]) -> None:
     require_signed_in(user)
     for kind, delivery in choices.items():
         if kind not in Kind.values:
-            raise Invalid(f"'{kind}' is not a kind of notification.", field="kind")
+            raise Invalid(
+                _("'%(kind)s' is not a kind of notification.") % {"kind": kind}, field="kind"
+            )
         if delivery not in Delivery.values:
-            raise Invalid(f"'{delivery}' is not a choice. Use instant, digest or off.", field=kind)
+            raise Invalid(
+                _("'%(choice)s' is not a choice. Use instant, digest or off.")
+                % {"choice": delivery},
+                field=kind,
+            )
     for kind, delivery in choices.items():
         EmailPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"delivery": delivery, "changed_at": timezone.now()}
@@ -162,11 +198,13 @@ def read_unsubscribe_token(token: str) -> tuple:
         kind = data["k"]
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise NotFound(
-            "This unsubscribe link is not valid. Change your choices in your "
-            "notification settings instead."
+            _(
+                "This unsubscribe link is not valid. Change your choices in your "
+                "notification settings instead."
+            )
         ) from None
     if user is None or (kind not in Kind.values and kind != ALL_KINDS):
-        raise NotFound("This unsubscribe link is not valid any more.")
+        raise NotFound(_("This unsubscribe link is not valid any more."))
     return user, kind
 
 
@@ -209,16 +247,29 @@ def send_daily_digests(now: datetime | None = None) -> int:
             if not items:
                 continue
             lines = [f"- {n.title}\n  {settings.SITE_URL}{n.url}" for n in items]
+            with translation.override(language_of(user)):
+                subject = ngettext(
+                    "[%(site)s] Your daily digest: %(count)d update",
+                    "[%(site)s] Your daily digest: %(count)d updates",
+                    len(items),
+                ) % {"site": settings.SITE_NAME, "count": len(items)}
+                body = (
+                    _("Hello %(name)s,") % {"name": user.public_name}
+                    + "\n\n"
+                    + _("What happened since yesterday:")
+                    + "\n\n"
+                    + "\n".join(lines)
+                    + "\n\n"
+                    + _("Change what you get: %(link)s")
+                    % {"link": f"{settings.SITE_URL}{reverse('notify:settings')}"}
+                    + "\n"
+                )
             queue_email(
                 key=f"digest:{user_id}:{day}:{items[-1].pk}",
                 to=user.email,
                 user=user,
-                subject=f"[{settings.SITE_NAME}] Your daily digest: {len(items)} update"
-                f"{'s' if len(items) != 1 else ''}",
-                body=f"Hello {user.public_name},\n\nWhat happened since yesterday:\n\n"
-                + "\n".join(lines)
-                + f"\n\nChange what you get: {settings.SITE_URL}"
-                f"{reverse('notify:settings')}\n",
+                subject=subject,
+                body=body,
                 headers=email_headers(user, ALL_KINDS),
                 topic=Topic.NOTIFICATIONS,
             )

@@ -6,11 +6,15 @@ a restarted worker never notifies or emails anyone twice.
 
 import re
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from frankly.notify import outbox
 from frankly.notify.models import Kind
-from frankly.notify.services import notify
+from frankly.notify.services import later, notify
+
+_lower = lazy(lambda text: str(text).lower(), str)
 
 
 def enqueue_after(task_, delay, *args) -> None:
@@ -79,7 +83,7 @@ def fan_out_comment(comment_id: int) -> int:
     if comment is None or comment.is_tombstone:
         return 0
     post, author = comment.post, comment.author
-    name = author.public_name if author else "Someone"
+    name = author.public_name if author else _("Someone")
     count = 0
     mentioned = _mentioned(comment)
     count += len(
@@ -87,7 +91,7 @@ def fan_out_comment(comment_id: int) -> int:
             mentioned,
             kind=Kind.MENTION,
             key=f"mention:{comment.pk}",
-            title=f"{name} mentioned you on “{post.title}”",
+            title=later(_("%(name)s mentioned you on “%(title)s”"), name=name, title=post.title),
             body=comment.body[:300],
             url=comment.get_absolute_url(),
             post_id=post.pk,
@@ -100,7 +104,9 @@ def fan_out_comment(comment_id: int) -> int:
                 [comment.parent.author],
                 kind=Kind.REPLY,
                 key=f"comment:{comment.pk}",
-                title=f"{name} replied to you on “{post.title}”",
+                title=later(
+                    _("%(name)s replied to you on “%(title)s”"), name=name, title=post.title
+                ),
                 body=comment.body[:300],
                 url=comment.get_absolute_url(),
                 post_id=post.pk,
@@ -112,7 +118,7 @@ def fan_out_comment(comment_id: int) -> int:
             _followers(post, exclude=skip),
             kind=Kind.REPLY,
             key=f"comment:{comment.pk}",
-            title=f"{name} commented on “{post.title}”",
+            title=later(_("%(name)s commented on “%(title)s”"), name=name, title=post.title),
             body=comment.body[:300],
             url=comment.get_absolute_url(),
             post_id=post.pk,
@@ -134,7 +140,11 @@ def fan_out_status_change(change_id: int) -> int:
             _followers(post, exclude=[change.actor_id]),
             kind=Kind.STATUS,
             key=f"status:{change.pk}",
-            title=f"“{post.title}” is now {change.get_to_status_display().lower()}",
+            title=later(
+                _("“%(title)s” is now %(status)s"),
+                title=post.title,
+                status=_lower(change.get_to_status_display()),
+            ),
             body=change.note[:300],
             url=post.get_absolute_url(),
             post_id=post.pk,
@@ -155,7 +165,7 @@ def fan_out_official_response(response_id: int) -> int:
             _followers(post, exclude=[response.author_id]),
             kind=Kind.RESPONSE,
             key=f"response:{response.pk}",
-            title=f"Official response on “{post.title}”",
+            title=later(_("Official response on “%(title)s”"), title=post.title),
             body=response.body[:300],
             url=f"{post.get_absolute_url()}#official-response",
             post_id=post.pk,
@@ -176,16 +186,28 @@ def tell_voters_of_merge(duplicate_id: int) -> int:
     original = duplicate.merged_into
     moved = Vote.objects.filter(post=original, merged_from=duplicate).select_related("user")
     stayed = Vote.objects.filter(post=duplicate).select_related("user")
-    title = f"“{duplicate.title}” was merged into “{original.title}”"
-    stayed_body = (
-        f"You had voted for both, so your vote on #{original.pk} counts once and nothing was moved."
+    title = later(
+        _("“%(duplicate)s” was merged into “%(original)s”"),
+        duplicate=duplicate.title,
+        original=original.title,
+    )
+    stayed_body = later(
+        _("You had voted for both, so your vote on #%(id)s counts once and nothing was moved."),
+        id=original.pk,
     )
     told = [
         (
             vote.user,
-            f"Staff merged a post you voted for into #{original.pk}, so your vote now counts "
-            f"for “{original.title}”. If that is not what you want, take your vote back with "
-            f"one click:\n{withdraw_url(user=vote.user, post=original)}",
+            later(
+                _(
+                    "Staff merged a post you voted for into #%(id)s, so your vote now counts "
+                    "for “%(title)s”. If that is not what you want, take your vote back with "
+                    "one click:\n%(link)s"
+                ),
+                id=original.pk,
+                title=original.title,
+                link=withdraw_url(user=vote.user, post=original),
+            ),
         )
         for vote in moved
     ] + [(vote.user, stayed_body) for vote in stayed]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,7 +39,7 @@ def settings_page(request):
         except FranklyError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Saved. We email you only what you chose here.")
+            messages.success(request, _("Saved. We email you only what you chose here."))
             return redirect("notify:settings")
     current = services.email_preferences(request.user)
     rows = [

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frankly.access import require_staff
@@ -89,7 +90,7 @@ def endpoint_page(request, endpoint_id: int):
                 raise
             _show_error(form, exc)
         else:
-            messages.success(request, "Saved. New events go to this endpoint as shown here.")
+            messages.success(request, _("Saved. New events go to this endpoint as shown here."))
             return redirect("notify:webhook", endpoint.pk)
     return _render_endpoint(request, endpoint, form=form, status=400 if form.errors else 200)
 
@@ -126,7 +127,9 @@ def deactivate(request, endpoint_id: int):
     require_staff(request.user)
     _endpoint_or_404(request, endpoint_id)
     endpoint = webhook_admin.deactivate_endpoint(actor=request.user, endpoint_id=endpoint_id)
-    messages.success(request, f"Deactivated. Nothing more is sent to {endpoint.url}.")
+    messages.success(
+        request, _("Deactivated. Nothing more is sent to %(url)s.") % {"url": endpoint.url}
+    )
     return redirect("notify:webhook", endpoint.pk)
 
 
@@ -161,5 +164,5 @@ def redeliver(request, delivery_id: int):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Queued. The delivery is sent again now.")
+        messages.success(request, _("Queued. The delivery is sent again now."))
     return redirect("notify:webhook", endpoint_id)

@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from frankly.roadmap.models import Category
 from frankly.spamtrap import SpamTrapForm
@@ -20,30 +21,33 @@ class PostNumbersField(forms.CharField):
                 continue
             if not (token.isascii() and token.isdigit()):
                 raise forms.ValidationError(
-                    f"'{token[:20]}' is not a post number. Write numbers like 12, 40."
+                    _("'%(token)s' is not a post number. Write numbers like 12, 40.")
+                    % {"token": token[:20]}
                 )
             if len(token) > 19:  # no id is that long (and int() of a huge one is slow)
-                raise forms.ValidationError(f"There is no post #{token[:20]}….")
+                raise forms.ValidationError(_("There is no post #%(id)s….") % {"id": token[:20]})
             numbers.append(int(token))
         return numbers
 
 
 class EntryForm(forms.Form):
-    title = forms.CharField(max_length=160, label="Title")
-    category = forms.ChoiceField(choices=Category.choices, label="Category")
+    title = forms.CharField(max_length=160, label=_("Title"))
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
     body = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=50_000,
-        label="Text",
-        help_text="Markdown works: **bold**, lists, [links](https://…).",
+        label=_("Text"),
+        help_text=_("Markdown works: **bold**, lists, [links](https://…)."),
     )
     posts = PostNumbersField(
         required=False,
         max_length=1_000,
-        label="Posts it delivers (optional)",
-        help_text="Post numbers, e.g. 12, 40. When the entry is published they are marked "
-        "done and everyone who voted for or follows them is told.",
+        label=_("Posts it delivers (optional)"),
+        help_text=_(
+            "Post numbers, e.g. 12, 40. When the entry is published they are marked "
+            "done and everyone who voted for or follows them is told."
+        ),
     )
 
 
@@ -51,12 +55,12 @@ class EntryEditForm(EntryForm):
     reason = forms.CharField(
         required=False,
         max_length=300,
-        label="Why the change (optional)",
-        help_text="Shown in the entry's public edit history.",
+        label=_("Why the change (optional)"),
+        help_text=_("Shown in the entry's public edit history."),
     )
 
 
 class EntryCommentForm(SpamTrapForm):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label="Your comment"
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000, label=_("Your comment")
     )

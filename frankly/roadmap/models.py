@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from frankly.transparency.models import Moderatable
 
@@ -42,10 +43,10 @@ class RoadmapSetting(models.Model):
 
 
 class Category(models.TextChoices):
-    NEW = "new", "New"
-    IMPROVED = "improved", "Improved"
-    FIXED = "fixed", "Fixed"
-    ANNOUNCEMENT = "announcement", "Announcement"
+    NEW = "new", _("New")
+    IMPROVED = "improved", _("Improved")
+    FIXED = "fixed", _("Fixed")
+    ANNOUNCEMENT = "announcement", _("Announcement")
 
 
 class ChangelogEntryQuerySet(models.QuerySet):

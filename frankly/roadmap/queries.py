@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from frankly.cursor import Key, Page, paginate
 from frankly.errors import Invalid, NotFound
@@ -75,9 +76,9 @@ def roadmap_columns(*, viewer=None, now=None) -> list[Column]:
     )
     prefetch_related_objects([*planned, *in_progress, *done], "tags")
     return [
-        Column(Status.PLANNED, "Planned", planned),
-        Column(Status.IN_PROGRESS, "In progress", in_progress),
-        Column(Status.DONE, "Done recently", done),
+        Column(Status.PLANNED, _("Planned"), planned),
+        Column(Status.IN_PROGRESS, _("In progress"), in_progress),
+        Column(Status.DONE, _("Done recently"), done),
     ]
 
 
@@ -105,7 +106,7 @@ def changelog_page(*, category: str = "", cursor: str | None = None, limit: int 
     """One page of published entries, newest first, with the posts they deliver."""
     _check_category(category)
     if not 1 <= limit <= 100:
-        raise Invalid("Ask for between 1 and 100 entries at a time.", field="limit")
+        raise Invalid(_("Ask for between 1 and 100 entries at a time."), field="limit")
     entries = (
         ChangelogEntry.objects.published()
         .select_related("author")
@@ -141,7 +142,7 @@ def entry_detail(entry_id, *, viewer=None) -> ChangelogEntry:
         else None
     )
     if entry is None:
-        raise NotFound(f"There is no changelog entry #{entry_id}.")
+        raise NotFound(_("There is no changelog entry #%(id)s.") % {"id": entry_id})
     return entry
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in, require_staff
 from frankly.errors import Conflict, Invalid, NotFound
@@ -42,7 +43,7 @@ def get_entry(entry_id, *, viewer=None, for_update: bool = False) -> ChangelogEn
         queryset = queryset.select_for_update()
     entry = queryset.filter(pk=pk).first() if pk else None
     if entry is None:
-        raise NotFound(f"There is no changelog entry #{entry_id}.")
+        raise NotFound(_("There is no changelog entry #%(id)s.") % {"id": entry_id})
     return entry
 
 

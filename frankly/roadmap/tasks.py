@@ -5,10 +5,13 @@ about the same shipment twice, however often the entry is edited or re-published
 """
 
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from frankly.notify.models import Kind
-from frankly.notify.services import notify
+from frankly.notify.services import language_of, later, notify
 
 
 def shipped_key(entry_id: int, post_id: int) -> str:
@@ -40,8 +43,10 @@ def close_loop_on_ship(entry_id: int, post_ids: list[int]) -> int:
                 people,
                 kind=Kind.SHIPPED,
                 key=shipped_key(entry.pk, post.pk),
-                title=f"You asked for “{post.title}”; it shipped",
-                body=f"Read about it in “{entry.title}”.",
+                title=later(
+                    gettext_lazy("You asked for “%(title)s”; it shipped"), title=post.title
+                ),
+                body=later(gettext_lazy("Read about it in “%(title)s”."), title=entry.title),
                 url=entry.get_absolute_url(),
             )
         )
@@ -70,11 +75,18 @@ def email_product_news(entry_id: int) -> int:
     queued = 0
     with transaction.atomic():
         for person in people:
-            body = (
-                f"{entry.title}\n\n{entry.body}\n\nRead it on the site: {link}\n\n"
-                f"You get this because you asked for product news from {settings.SITE_NAME}.\n"
-                f"Stop with one click: {stop_url(person, Topic.PRODUCT_NEWS)}\n"
-            )
+            with translation.override(language_of(person)):
+                body = (
+                    f"{entry.title}\n\n{entry.body}\n\n"
+                    + _("Read it on the site: %(link)s") % {"link": link}
+                    + "\n\n"
+                    + _("You get this because you asked for product news from %(site)s.")
+                    % {"site": settings.SITE_NAME}
+                    + "\n"
+                    + _("Stop with one click: %(link)s")
+                    % {"link": stop_url(person, Topic.PRODUCT_NEWS)}
+                    + "\n"
+                )
             if queue_email(
                 key=f"product-news:{entry.pk}:{person.pk}",
                 to=person.email,

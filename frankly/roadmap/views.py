@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from frankly.access import require_staff
@@ -52,7 +53,7 @@ def roadmap_options(request, post_id: int):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Roadmap options of post #{post_id} saved.")
+        messages.success(request, _("Roadmap options of post #%(id)s saved.") % {"id": post_id})
     return redirect(f"{reverse('roadmap:roadmap')}#post-{post_id}")
 
 
@@ -144,9 +145,9 @@ def new_entry(request):
         else:
             messages.success(
                 request,
-                "Published, and on the public ledger."
+                _("Published, and on the public ledger.")
                 if created.is_published
-                else "Saved as a draft: only staff can see it.",
+                else _("Saved as a draft: only staff can see it."),
             )
             return redirect(created)
     return render(
@@ -176,7 +177,7 @@ def edit_entry(request, entry_id: int):
         except FranklyError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, "Your changes are saved; the old text is in the history.")
+            messages.success(request, _("Your changes are saved; the old text is in the history."))
             return redirect(edited)
     return render(
         request,
@@ -195,8 +196,10 @@ def publish(request, entry_id: int):
         raise Http404(exc.message) from exc
     messages.success(
         request,
-        "Published, and on the public ledger. The posts it delivers are marked done; "
-        "the people who asked for them are being told.",
+        _(
+            "Published, and on the public ledger. The posts it delivers are marked done; "
+            "the people who asked for them are being told."
+        ),
     )
     return redirect(published)
 

@@ -4,6 +4,7 @@ import base64
 from datetime import datetime
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from frankly.accounts.auth import ANYONE, SIGNED_IN
@@ -133,9 +134,9 @@ class ModerationPageOut(Schema):
 )
 def ledger_entries(request, after: Query[int] = 0, limit: Query[int] = 100):
     if not 1 <= limit <= 1000:
-        raise Invalid("Ask for between 1 and 1000 entries at a time.", field="limit")
+        raise Invalid(_("Ask for between 1 and 1000 entries at a time."), field="limit")
     if not 0 <= after < 2**63:
-        raise Invalid("`after` is a sequence number: 0 or more.", field="after")
+        raise Invalid(_("`after` is a sequence number: 0 or more."), field="after")
     entries = list(LedgerEntry.objects.filter(seq__gt=after).order_by("seq")[: limit + 1])
     more = len(entries) > limit
     entries = entries[:limit]
@@ -169,7 +170,7 @@ def ledger_checkpoint(request, format: Query[str] = ""):
     `Accept: application/json` or `?format=json`."""
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is None:
-        raise NotFound("The ledger is empty, so nothing is signed yet.")
+        raise NotFound(_("The ledger is empty, so nothing is signed yet."))
     head = tree.tree_head_at(checkpoint.seq)
     wants_json = format == "json" or (
         format != "text"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerEntry(models.Model):
@@ -111,15 +112,15 @@ class Rule(models.Model):
 
 
 class Action(models.TextChoices):
-    HIDE = "hide", "Hidden"
-    UNHIDE = "unhide", "Shown again"
-    MERGE = "merge", "Merged"
-    LOCK = "lock", "Locked"
-    UNLOCK = "unlock", "Unlocked"
-    BAN = "ban", "Banned"
-    UNBAN = "unban", "Unbanned"
-    ERASE = "erase", "Account deleted by its owner"
-    WITHDRAW = "withdraw", "Vote withdrawn after a merge"
+    HIDE = "hide", _("Hidden")
+    UNHIDE = "unhide", _("Shown again")
+    MERGE = "merge", _("Merged")
+    LOCK = "lock", _("Locked")
+    UNLOCK = "unlock", _("Unlocked")
+    BAN = "ban", _("Banned")
+    UNBAN = "unban", _("Unbanned")
+    ERASE = "erase", _("Account deleted by its owner")
+    WITHDRAW = "withdraw", _("Vote withdrawn after a merge")
 
 
 class ModerationAction(models.Model):

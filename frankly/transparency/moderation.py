@@ -7,6 +7,7 @@ Works on any model that inherits ``Moderatable`` and is listed in MODERATABLE.
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in, require_staff
 from frankly.accounts.testimonials import void_testimonials_for
@@ -47,12 +48,12 @@ def get_content(object_type: str, object_id: int, *, for_update: bool = False):
 
 def _rule(rule_id) -> Rule:
     if rule_id in (None, ""):
-        raise Invalid("Choose the community rule this breaks.", field="rule")
+        raise Invalid(_("Choose the community rule this breaks."), field="rule")
     rule_id = parse_id(rule_id)
     rule = Rule.objects.filter(pk=rule_id, is_active=True).first() if rule_id else None
     if rule is None:
         raise Invalid(
-            "That rule does not exist or is retired. Choose a current rule.", field="rule"
+            _("That rule does not exist or is retired. Choose a current rule."), field="rule"
         )
     return rule
 
@@ -60,10 +61,10 @@ def _rule(rule_id) -> Rule:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Give a reason: it is shown publicly with the action.", field="reason")
+        raise Invalid(_("Give a reason: it is shown publicly with the action."), field="reason")
     refuse_nul(reason, field="reason", what="reason")
     if len(reason) > 2_000:
-        raise Invalid("Keep the reason under 2,000 characters.", field="reason")
+        raise Invalid(_("Keep the reason under 2,000 characters."), field="reason")
     return reason
 
 
@@ -74,7 +75,7 @@ def hide_content(*, actor, object_type: str, object_id: int, rule_id, reason: st
     rule, reason = _rule(rule_id), _reason(reason)
     content = get_content(object_type, object_id, for_update=True)
     if content.is_deleted:
-        raise Conflict("Its author already deleted it; there is nothing to hide.")
+        raise Conflict(_("Its author already deleted it; there is nothing to hide."))
     if content.is_hidden:
         raise Conflict(f"This {object_type} is already hidden.")
     action = log_moderation(
@@ -124,7 +125,7 @@ def delete_own_content(*, actor, object_type: str, object_id: int) -> None:
     require_signed_in(actor)
     content = get_content(object_type, object_id, for_update=True)
     if content.author_id != actor.pk:
-        raise NotAllowed("Only its author can delete this.")
+        raise NotAllowed(_("Only its author can delete this."))
     if content.is_deleted:
         return
     for field in content.TEXT_FIELDS:
@@ -145,7 +146,9 @@ def set_lock(*, actor, post_id: int, locked: bool, reason: str):
     reason = _reason(reason)
     post = get_content("post", post_id, for_update=True)
     if bool(post.locked_at) == locked:
-        raise Conflict("The thread is already locked." if locked else "The thread is not locked.")
+        raise Conflict(
+            _("The thread is already locked.") if locked else _("The thread is not locked.")
+        )
     action = log_moderation(
         action=Action.LOCK if locked else Action.UNLOCK,
         actor=actor,
@@ -177,9 +180,9 @@ def set_ban(*, actor, user_id: int, banned: bool, reason: str, rule_id=None):
     if person is None:
         raise NotFound(f"There is no person #{user_id}.")
     if person.is_staff:
-        raise Conflict("Staff cannot be banned; remove their staff role first.")
+        raise Conflict(_("Staff cannot be banned; remove their staff role first."))
     if bool(person.banned_at) == banned:
-        raise Conflict("They are already banned." if banned else "They are not banned.")
+        raise Conflict(_("They are already banned.") if banned else _("They are not banned."))
     action = log_moderation(
         action=Action.BAN if banned else Action.UNBAN,
         actor=actor,
@@ -200,17 +203,17 @@ def appeal_hiding(*, author, object_type: str, object_id: int, message: str) -> 
     require_signed_in(author)
     content = get_content(object_type, object_id)
     if content.author_id != author.pk:
-        raise NotAllowed("Only the author can appeal.")
+        raise NotAllowed(_("Only the author can appeal."))
     if not content.is_hidden:
-        raise Conflict("This is not hidden, so there is nothing to appeal.")
+        raise Conflict(_("This is not hidden, so there is nothing to appeal."))
     message = (message or "").strip()
     if not message:
-        raise Invalid("Say why it should be shown again.", field="message")
+        raise Invalid(_("Say why it should be shown again."), field="message")
     refuse_nul(message, field="message", what="appeal")
     if len(message) > 2_000:
-        raise Invalid("Keep the appeal under 2,000 characters.", field="message")
+        raise Invalid(_("Keep the appeal under 2,000 characters."), field="message")
     if Appeal.objects.filter(action_id=content.hidden_by_id).exists():
-        raise Conflict("You have already appealed this; staff will answer there.")
+        raise Conflict(_("You have already appealed this; staff will answer there."))
     return Appeal.objects.create(action_id=content.hidden_by_id, author=author, message=message)
 
 
@@ -224,9 +227,9 @@ def decide_appeal(*, actor, appeal_id: int, reverse: bool, note: str) -> Appeal:
         else None
     )
     if appeal is None:
-        raise NotFound("There is no such appeal.")
+        raise NotFound(_("There is no such appeal."))
     if appeal.outcome != Appeal.Outcome.PENDING:
-        raise Conflict("This appeal was already decided.")
+        raise Conflict(_("This appeal was already decided."))
     note = _reason(note)
     if reverse:
         hidden = appeal.action

@@ -5,6 +5,8 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from frankly.errors import Invalid, NotFound
 from frankly.transparency import merkle, note, signing, tree
 from frankly.transparency.canonical import entry_bytes, entry_hash
@@ -42,9 +44,11 @@ def entries_for_link(link: str) -> list[LedgerEntry]:
     entry about the object at that address, newest first."""
     link = link.strip()
     if not link:
-        raise Invalid("Paste the address of a statement, e.g. a post or an incident.", field="link")
+        raise Invalid(
+            _("Paste the address of a statement, e.g. a post or an incident."), field="link"
+        )
     if len(link) > 2000 or "\x00" in link:
-        raise Invalid("That is not a web address we know.", field="link")
+        raise Invalid(_("That is not a web address we know."), field="link")
     parts = urllib.parse.urlsplit(link)
     anchor = ENTRY_ANCHOR.match(parts.fragment)
     if anchor:
@@ -54,9 +58,11 @@ def entries_for_link(link: str) -> list[LedgerEntry]:
         entries = list(LedgerEntry.objects.filter(object_url=path).order_by("-seq")[:MAX_ENTRIES])
     if not entries:
         raise NotFound(
-            "Nothing on the public record is about that address. Paste the address of a "
-            "post, incident or changelog entry that has an official statement, or an entry "
-            "link from the public record page (…/transparency/ledger/#entry-12)."
+            _(
+                "Nothing on the public record is about that address. Paste the address of a "
+                "post, incident or changelog entry that has an official statement, or an entry "
+                "link from the public record page (…/transparency/ledger/#entry-12)."
+            )
         )
     return entries
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.cursor import Key, Page, paginate
 from frankly.errors import Invalid, NotFound
@@ -29,7 +30,7 @@ def parse_object_ref(ref: str, types=HISTORY_TYPES) -> tuple[str, int]:
     match = OBJECT_REF.match(ref or "")
     if not match or match.group(1) not in types:
         raise Invalid(
-            "Name the object as type:id, e.g. post:123. Types: " + ", ".join(types) + ".",
+            _("Name the object as type:id, e.g. post:123. Types: ") + ", ".join(types) + ".",
             field="object",
         )
     object_id = int(match.group(2))
@@ -88,7 +89,7 @@ def revisions_for(object_type: str, object_id: int, *, viewer) -> list[dict]:
 def _month_range(month: str) -> tuple[datetime, datetime]:
     match = MONTH.match(month)
     if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
-        raise Invalid("Give the month as YYYY-MM, e.g. 2026-03.", field="month")
+        raise Invalid(_("Give the month as YYYY-MM, e.g. 2026-03."), field="month")
     year, mon = int(match.group(1)), int(match.group(2))
     start = datetime(year, mon, 1, tzinfo=timezone.get_current_timezone())
     end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=start.tzinfo)
@@ -102,7 +103,7 @@ def moderation_log(*, action: str = "", month: str = "", cursor=None, limit: int
             field="action",
         )
     if not 1 <= limit <= 200:
-        raise Invalid("Ask for between 1 and 200 actions at a time.", field="limit")
+        raise Invalid(_("Ask for between 1 and 200 actions at a time."), field="limit")
     actions = ModerationAction.objects.all()
     if settings.MODLOG_SHOWS_NAMES:
         actions = actions.select_related("actor")

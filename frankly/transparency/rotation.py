@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from frankly.errors import Invalid
 from frankly.transparency import note, signing
@@ -67,7 +68,9 @@ def rotate_ledger_key(*, new_key: Ed25519PrivateKey) -> LedgerEntry:
     The caller then makes the new key the signing key (see ``install_key_file``)."""
     old_public, new_public = signing.public_key_bytes(), _raw_public(new_key)
     if old_public == new_public:
-        raise Invalid("The new key is the key in use now; make a new one with frankly ledger-key.")
+        raise Invalid(
+            _("The new key is the key in use now; make a new one with frankly ledger-key.")
+        )
     origin = note.origin()
     statement = rotation_statement(origin=origin, old_public=old_public, new_public=new_public)
     body = {

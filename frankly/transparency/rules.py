@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_staff
 from frankly.errors import Conflict, Invalid, NotFound
@@ -16,13 +17,13 @@ def _clean(title: str, description: str) -> tuple[str, str]:
     title = " ".join((title or "").split())
     refuse_nul(title, field="title", what="title")
     if not title:
-        raise Invalid("The rule needs a short title, like 'No personal data'.", field="title")
+        raise Invalid(_("The rule needs a short title, like 'No personal data'."), field="title")
     if len(title) > 80:
-        raise Invalid("Keep the rule's title under 80 characters.", field="title")
+        raise Invalid(_("Keep the rule's title under 80 characters."), field="title")
     description = (description or "").strip()
     refuse_nul(description, field="description", what="description")
     if len(description) > 2_000:
-        raise Invalid("Keep the description under 2,000 characters.", field="description")
+        raise Invalid(_("Keep the description under 2,000 characters."), field="description")
     return title, description
 
 
@@ -63,7 +64,7 @@ def update_rule(
         else None
     )
     if rule is None:
-        raise NotFound("There is no such rule.")
+        raise NotFound(_("There is no such rule."))
     title, description = _clean(title, description)
     if Rule.objects.filter(title__iexact=title).exclude(pk=rule.pk).exists():
         raise Conflict(f"There is already a rule called '{title}'.")

@@ -2,6 +2,7 @@
 and serving inclusion and consistency proofs from O(log n) stored nodes."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from frankly.errors import Invalid, NotFound
 from frankly.transparency import merkle, note, signing
@@ -132,5 +133,5 @@ def latest_tree_head() -> TreeHead | None:
 def require_latest_tree_head() -> TreeHead:
     head = latest_tree_head()
     if head is None:
-        raise NotFound("The ledger is empty, so no tree head is signed yet.")
+        raise NotFound(_("The ledger is empty, so no tree head is signed yet."))
     return head

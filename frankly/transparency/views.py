@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from frankly.errorpages import run_form_action
@@ -191,7 +192,7 @@ def save_rule(request):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The rule is saved and the change is on the public ledger.")
+        messages.success(request, _("The rule is saved and the change is on the public ledger."))
     return redirect("transparency:rules")
 
 
@@ -206,7 +207,7 @@ def hide(request):
             rule_id=request.POST.get("rule"),
             reason=request.POST.get("reason", ""),
         ),
-        done="Hidden. The action and its reason are in the public moderation log.",
+        done=_("Hidden. The action and its reason are in the public moderation log."),
         fallback="/",
     )
 
@@ -221,7 +222,7 @@ def unhide(request):
             **_target(request),
             reason=request.POST.get("reason", ""),
         ),
-        done="Shown again, and logged.",
+        done=_("Shown again, and logged."),
         fallback="/",
     )
 
@@ -237,7 +238,7 @@ def lock(request, post_id: int):
             locked=request.POST.get("locked") != "0",
             reason=request.POST.get("reason", ""),
         ),
-        done="Done, and logged.",
+        done=_("Done, and logged."),
         fallback=f"/posts/{post_id}/",
     )
 
@@ -254,7 +255,7 @@ def ban(request, user_id: int):
             reason=request.POST.get("reason", ""),
             rule_id=request.POST.get("rule"),
         ),
-        done="Done, and logged.",
+        done=_("Done, and logged."),
         fallback=f"/people/{user_id}/",
     )
 
@@ -268,7 +269,7 @@ def delete_own(request):
             actor=request.user,
             **_target(request),
         ),
-        done="Deleted. Its text is gone from our database.",
+        done=_("Deleted. Its text is gone from our database."),
         fallback="/",
     )
 
@@ -283,7 +284,7 @@ def appeal(request):
             **_target(request),
             message=request.POST.get("message", ""),
         ),
-        done="Your appeal is sent. Staff will answer on this page.",
+        done=_("Your appeal is sent. Staff will answer on this page."),
         fallback="/",
     )
 
@@ -291,7 +292,7 @@ def appeal(request):
 @login_required
 def appeals(request):
     if not request.user.is_staff:
-        raise NotAllowed("Only staff can see the appeals.")
+        raise NotAllowed(_("Only staff can see the appeals."))
     pending = list(moderation.pending_appeals())
     for item in pending:
         item.content = moderation.get_content(item.action.object_type, item.action.object_id)
@@ -311,6 +312,6 @@ def decide(request, appeal_id: int):
             reverse=request.POST.get("reverse") == "1",
             note=request.POST.get("note", ""),
         ),
-        done="Decided. The author sees the answer on their post.",
+        done=_("Decided. The author sees the answer on their post."),
         fallback="/transparency/appeals/",
     )

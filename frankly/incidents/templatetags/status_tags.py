@@ -4,7 +4,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from frankly.incidents.models import ComponentStatus
 
@@ -53,8 +54,14 @@ def uptime_bars(history, name: str) -> str:
             f'class="bar {escape(css)}"><title>{when}: {escape(text)}</title></rect>'
         )
     percent = history.uptime_percent
-    summary = f"{percent}% uptime" if percent is not None else "no data"
-    aria = f"{name}: {summary} over the last {len(history.days)} days"
+    summary = (
+        _("%(percent)s%% uptime") % {"percent": percent} if percent is not None else _("no data")
+    )
+    aria = _("%(name)s: %(summary)s over the last %(days)s days") % {
+        "name": name,
+        "summary": summary,
+        "days": len(history.days),
+    }
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<svg class="uptime-bars" viewBox="0 0 {len(history.days) * 4} 24" '
         f'preserveAspectRatio="none" role="img" aria-label="{escape(aria)}">'
@@ -70,9 +77,14 @@ def _runs(days, language):
     runs = []
     for index, day in enumerate(days):
         if not day.has_data:
-            text, joins = "no data", False
+            text, joins = _("no data"), False
         elif day.outage_minutes:
-            text, joins = f"{day.outage_minutes} minutes of outage", False
+            text = ngettext(
+                "%(minutes)d minute of outage",
+                "%(minutes)d minutes of outage",
+                day.outage_minutes,
+            ) % {"minutes": day.outage_minutes}
+            joins = False
         else:
             text, joins = _no_outage(day.worst, language), True
         last = runs[-1] if runs else None
@@ -80,7 +92,7 @@ def _runs(days, language):
             last[1] += 1
         else:
             runs.append([index, 1, day, text, joins])
-    return [(index, length, day, text) for index, length, day, text, _ in runs]
+    return [(index, length, day, text) for index, length, day, text, _joins in runs]
 
 
 @lru_cache(maxsize=1024)
@@ -90,7 +102,7 @@ def _day_label(day, language) -> str:
 
 @lru_cache(maxsize=64)
 def _no_outage(status: str, language) -> str:
-    return f"{status_label(status)}, no outage"
+    return _("%(status)s, no outage") % {"status": status_label(status)}
 
 
 @register.simple_tag
@@ -106,7 +118,11 @@ def component_status_rows(mapping, component_list) -> list[dict]:
         if key in mapping
     ]
     rows += [
-        {"name": f"Component #{key} (removed)", "status": status, "label": status_label(status)}
+        {
+            "name": _("Component #%(number)s (removed)") % {"number": key},
+            "status": status,
+            "label": status_label(status),
+        }
         for key, status in sorted(mapping.items())
         if key not in known
     ]

@@ -36,6 +36,13 @@ MAIN_TEMPLATES = (
     "feedback/comment_form.html",
     "accounts/settings.html",
     "accounts/_nav.html",
+    "accounts/tokens.html",
+    "accounts/export.html",
+    "accounts/delete.html",
+    "accounts/deleted.html",
+    "feedback/profile.html",
+    "feedback/withdraw_vote.html",
+    "feedback/vote_withdrawn.html",
 )
 
 # Names, not words: the same in every language.

@@ -39,7 +39,9 @@ def change_status(
     refuse_if_closed(post)
     note = clean_body(note, limit=5_000, required=False, what="note")
     if status == post.status:
-        raise Conflict(f"The post is already '{post.get_status_display()}'.")
+        raise Conflict(
+            _("The post is already '%(status)s'.") % {"status": post.get_status_display()}
+        )
     now = timezone.now()
     change = StatusChange.objects.create(
         post=post,

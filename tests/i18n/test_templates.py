@@ -43,6 +43,7 @@ MAIN_TEMPLATES = (
     "accounts/contact.html",
     "accounts/contact_stop.html",
     "accounts/sso_error.html",
+    "accounts/consents.html",
     "feedback/profile.html",
     "feedback/withdraw_vote.html",
     "feedback/vote_withdrawn.html",

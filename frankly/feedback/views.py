@@ -105,7 +105,7 @@ def _post_page(request, post_id: int, *, forms: dict | None = None, status: int 
         post = queries.post_detail(post_id, viewer=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    comments = queries.thread(post)
+    comments = queries.thread(post, request.user)
     tombstones.prepare(
         [post, *comments, *(r for c in comments for r in c.replies.all())], request.user
     )
@@ -281,7 +281,7 @@ def change_status(request, post_id: int):
         StatusForm(request.POST),
         lambda data: services.change_status(actor=request.user, post_id=post_id, **data),
         form_name="status_form",
-        done="Status changed.",
+        done=_("Status changed."),
     )
 
 
@@ -294,7 +294,7 @@ def official_response(request, post_id: int):
         ResponseForm(request.POST),
         lambda data: services.set_official_response(actor=request.user, post_id=post_id, **data),
         form_name="response_form",
-        done="Official response published.",
+        done=_("Official response published."),
     )
 
 
@@ -312,7 +312,7 @@ def merge(request, post_id: int):
                 raise
             form.add_error("into", exc.message)
         else:
-            messages.success(request, f"Merged #{post_id} into this post.")
+            messages.success(request, _("Merged #%(number)s into this post.") % {"number": post_id})
             return redirect(original)
     return _post_page(request, post_id, forms={"merge_form": form}, status=400)
 
@@ -357,9 +357,14 @@ def profile(request, user_id: int):
     viewer = request.user
     if person.hides_profile and viewer.pk != person.pk and not viewer.is_staff:
         raise Http404(_("This profile is private, or there is no such person."))
-    posts = queries.with_viewer_votes(
-        person.posts.listed().with_list_data().order_by("-created_at", "-id"), request.user
-    )[:50]
+    posts = queries.attach_tags(
+        list(
+            queries.with_viewer_votes(
+                person.posts.listed().with_list_data(request.user).order_by("-created_at", "-id"),
+                request.user,
+            )[:50]
+        )
+    )
     comments = (
         Comment.objects.filter(author=person, hidden_by__isnull=True, deleted_at__isnull=True)
         .select_related("post")

@@ -205,6 +205,9 @@ LANGUAGES = [
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "frankly" / "locale"]
+# English keeps the day-first dates the pages always showed; other languages use
+# the formats Django ships for them (frankly/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["frankly.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

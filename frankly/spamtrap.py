@@ -10,6 +10,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 SALT = "frankly.spamtrap.shown_at"
 HONEYPOT = "website"
@@ -50,7 +51,7 @@ class SpamTrapForm(forms.Form):
 
     website = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"class": "hp", "tabindex": "-1", "autocomplete": "off"}),
     )
     shown_at = forms.CharField(required=False, widget=forms.HiddenInput, initial=stamp)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("frankly.accounts.urls")),
     path("privacy/", account_views.privacy_page, name="privacy"),
+    path("language/", account_views.language_page, name="language"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("testimonials/embed/", testimonial_views.embed, name="testimonials_embed"),
     path("testimonials/widget.js", testimonial_views.widget_js, name="testimonials_widget"),
     path("staff/testimonials/", testimonial_views.staff_testimonials, name="staff_testimonials"),

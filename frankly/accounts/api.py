@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from frankly.access import require_staff
@@ -317,4 +318,6 @@ def list_exports(request):
 
 def _check_limit(limit: int, most: int = 100) -> None:
     if not 1 <= limit <= most:
-        raise Invalid(f"Ask for between 1 and {most} items at a time.", field="limit")
+        raise Invalid(
+            _("Ask for between 1 and %(most)s items at a time.") % {"most": most}, field="limit"
+        )

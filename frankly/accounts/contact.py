@@ -6,6 +6,7 @@ Every email Frankly sends names its topic (``Topic``); the outbox asks
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in
 from frankly.accounts.models import (
@@ -99,7 +100,7 @@ def set_contact_preferences(*, user: User, **changes) -> ContactPreferences:
             field=unknown[0],
         )
     values = {field: _coerce(field, value) for field, value in changes.items()}
-    preferences, _ = ContactPreferences.objects.select_for_update().get_or_create(user=user)
+    preferences, _created = ContactPreferences.objects.select_for_update().get_or_create(user=user)
     now = timezone.now()
     changed = []
     for field, value in values.items():
@@ -180,8 +181,10 @@ def read_stop_token(token: str) -> tuple[User, str]:
         user, topic = None, None
     if user is None or topic not in BOOLEAN_FIELDS:
         raise NotFound(
-            "This link is not valid (any more). Change your choices in your contact "
-            "preferences instead."
+            _(
+                "This link is not valid (any more). Change your choices in your contact "
+                "preferences instead."
+            )
         )
     return user, topic
 

@@ -5,6 +5,7 @@ import math
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 
 def login_name(request, credentials) -> str | None:
@@ -24,10 +25,13 @@ def client_ip(request) -> str | None:
 
 def locked_out(request, response=None, credentials=None):
     minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
-    message = (
+    message = ngettext(
         "Too many failed logins for this account from your address. "
-        f"Wait {minutes} minutes and try again, or reset your password."
-    )
+        "Wait %(minutes)s minute and try again, or reset your password.",
+        "Too many failed logins for this account from your address. "
+        "Wait %(minutes)s minutes and try again, or reset your password.",
+        minutes,
+    ) % {"minutes": minutes}
     page = render(request, "error.html", {"status": 429, "message": message}, status=429)
     page["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return page

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -38,9 +39,9 @@ class UserManager(BaseUserManager):
 
 
 class Role(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    STAFF = "staff", "Staff"
-    ADMIN = "admin", "Admin"
+    CUSTOMER = "customer", _("Customer")
+    STAFF = "staff", _("Staff")
+    ADMIN = "admin", _("Admin")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -149,8 +150,8 @@ class ApiToken(models.Model):
 
 
 class SalesContact(models.TextChoices):
-    NEVER = "never", "Never"
-    WHEN_ASKED = "when_asked", "Only when I ask for it"
+    NEVER = "never", _("Never")
+    WHEN_ASKED = "when_asked", _("Only when I ask for it")
 
 
 class ContactPreferences(models.Model):
@@ -196,12 +197,12 @@ class ContactPreferenceChange(models.Model):
 
 
 class ConsentState(models.TextChoices):
-    PENDING = "pending", "Waiting for an answer"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    REVOKED = "revoked", "Revoked"
-    VOIDED = "voided", "Void"
-    WITHDRAWN = "withdrawn", "Withdrawn by staff"
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+    VOIDED = "voided", _("Void")
+    WITHDRAWN = "withdrawn", _("Withdrawn by staff")
 
 
 class TestimonialRequestQuerySet(models.QuerySet):
@@ -259,9 +260,9 @@ class DataExport(models.Model):
     """A person's request for a copy of their data; built by a background job."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)

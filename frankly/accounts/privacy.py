@@ -17,7 +17,8 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from frankly.accounts.models import DataExport, User
 from frankly.errors import Conflict, Invalid
@@ -363,16 +364,20 @@ def prepare_export(export_id: int) -> DataExport | None:
         export.finished_at, export.expires_at = now, now + timedelta(days=EXPORT_DAYS)
         export.save()
         link = settings.SITE_URL + reverse("accounts:export")
+        # In the person's language (the worker has no request to take it from).
+        with translation.override(export.user.language or settings.LANGUAGE_CODE):
+            subject = _("[%(site)s] Your data export is ready") % {"site": settings.SITE_NAME}
+            body = _(
+                "Hello %(name)s,\n\nThe copy of your data you asked for is ready. Log in and "
+                "download it here:\n%(link)s\n\nThe file is deleted after %(days)s days. If you "
+                "did not ask for it, change your password.\n"
+            ) % {"name": export.user.public_name, "link": link, "days": EXPORT_DAYS}
         queue_email(
             key=f"data-export:{export.pk}",
             to=export.user.email,
             user=export.user,
-            subject=f"[{settings.SITE_NAME}] Your data export is ready",
-            body=(
-                f"Hello {export.user.public_name},\n\nThe copy of your data you asked for is "
-                f"ready. Log in and download it here:\n{link}\n\nThe file is deleted after "
-                f"{EXPORT_DAYS} days. If you did not ask for it, change your password.\n"
-            ),
+            subject=subject,
+            body=body,
             topic=Topic.ACCOUNT,
         )
     return export
@@ -431,22 +436,25 @@ def erase_account(user_id: int, *, keep_content: bool) -> bool:
         user = User.objects.select_for_update().filter(pk=user_id).first()
         if user is None:
             return False
-        email = user.email
+        email, language = user.email, user.language
         _erase(user, keep_content=keep_content)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        site = {"site": settings.SITE_NAME}
+        subject = _("[%(site)s] Your account is deleted") % site
+        body = (
+            _("Your account on %(site)s is deleted, as you asked.") % site
+            + " "
+            + (
+                _("Your posts and comments stay, shown as written by “Deleted user”.")
+                if keep_content
+                else _("Your posts and comments were removed; a note says so in their place.")
+            )
+            + "\n"
+            + _("We keep no copy of your email address or name; this is the last mail from us.")
+            + "\n"
+        )
     try:
-        EmailMessage(
-            subject=f"[{settings.SITE_NAME}] Your account is deleted",
-            body=(
-                f"Your account on {settings.SITE_NAME} is deleted, as you asked. "
-                + (
-                    "Your posts and comments stay, shown as written by “Deleted user”.\n"
-                    if keep_content
-                    else "Your posts and comments were removed; a note says so in their place.\n"
-                )
-                + "We keep no copy of your email address or name; this is the last mail from us.\n"
-            ),
-            to=[email],
-        ).send()
+        EmailMessage(subject=subject, body=body, to=[email]).send()
     except OSError as exc:  # the account is gone either way; nothing to retry with
         log.warning("Could not send the account-deleted mail: %s", exc)
     return True

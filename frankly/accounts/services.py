@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in
 from frankly.accounts.models import ApiToken, User
@@ -37,18 +38,24 @@ def set_privacy(*, user: User, show_name: bool, hide_profile: bool) -> User:
 
 
 @transaction.atomic
-def update_profile(*, user: User, display_name: str, time_zone: str = "") -> User:
-    """Change how a person is shown and which time zone their pages use."""
+def update_profile(
+    *, user: User, display_name: str, time_zone: str = "", language: str | None = None
+) -> User:
+    """Change how a person is shown, and the time zone and language their pages use."""
     display_name = (display_name or "").strip()
     if not display_name:
         raise Invalid(
-            "Your display name is empty. Choose a name others will see.", field="display_name"
+            _("Your display name is empty. Choose a name others will see."), field="display_name"
         )
     user.display_name = display_name
     user.time_zone = (time_zone or "").strip()
+    fields = ["display_name", "time_zone", "updated_at"]
+    if language is not None:  # None keeps it: callers that only rename leave it alone
+        user.language = language.strip()
+        fields.append("language")
     _clean(user, exclude=["password"])
     user.updated_at = timezone.now()
-    user.save(update_fields=["display_name", "time_zone", "updated_at"])
+    user.save(update_fields=fields)
     _tell_crm(user)
     bump_board_version()
     return user
@@ -79,9 +86,9 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; the plain token is returned once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise Invalid("Give the token a name, so you know later what uses it.", field="name")
+        raise Invalid(_("Give the token a name, so you know later what uses it."), field="name")
     if len(name) > 80:
-        raise Invalid("That token name is too long: keep it under 80 characters.", field="name")
+        raise Invalid(_("That token name is too long: keep it under 80 characters."), field="name")
     token, prefix, digest = new_token()
     record = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=digest)
     return record, token
@@ -92,9 +99,9 @@ def revoke_api_token(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens; it stops working at once."""
     record = ApiToken.objects.filter(pk=token_id).first()
     if record is None:
-        raise NotFound("There is no such token.")
+        raise NotFound(_("There is no such token."))
     if record.user_id != user.pk:
-        raise NotAllowed("That token belongs to someone else.")
+        raise NotAllowed(_("That token belongs to someone else."))
     if record.revoked_at is None:
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])

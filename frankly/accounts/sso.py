@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.accounts.models import User
 from frankly.errors import Conflict, FranklyError, NotAllowed, NotFound
@@ -120,7 +121,7 @@ def _value(claims: dict) -> Decimal | None:
 def verify(token: str) -> Identity:
     """Check a token's signature, expiry and claims; raise TokenRefused saying why."""
     if not is_configured():
-        raise NotFound("Single sign-on is not set up on this site.")
+        raise NotFound(_("Single sign-on is not set up on this site."))
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise TokenRefused("The sign-in link has no usable token. Go back and try the link again.")
     try:
@@ -233,9 +234,11 @@ def _account_for(identity: Identity, SsoIdentity) -> User:
         )
     user = linked.user if linked else User.objects.filter(email__iexact=identity.email).first()
     if user is not None and (user.is_staff or user.is_superuser):
-        raise NotAllowed("Staff accounts cannot sign in through SSO. Sign in with your password.")
+        raise NotAllowed(
+            _("Staff accounts cannot sign in through SSO. Sign in with your password.")
+        )
     if user is not None and not user.is_active:
-        raise NotAllowed("This account is disabled.")
+        raise NotAllowed(_("This account is disabled."))
     if user is None:
         user = User.objects.create_user(email=identity.email, display_name=identity.name)
     else:
@@ -243,7 +246,7 @@ def _account_for(identity: Identity, SsoIdentity) -> User:
         if identity.email != user.email.lower():
             if User.objects.filter(email__iexact=identity.email).exclude(pk=user.pk).exists():
                 raise Conflict(
-                    "Another account already uses the email in this token; staff can merge them."
+                    _("Another account already uses the email in this token; staff can merge them.")
                 )
             user.email = identity.email
             changed.append("email")
@@ -253,7 +256,7 @@ def _account_for(identity: Identity, SsoIdentity) -> User:
         if changed:
             user.updated_at = timezone.now()
             user.save(update_fields=[*changed, "updated_at"])
-    address, _ = EmailAddress.objects.get_or_create(
+    address, _created = EmailAddress.objects.get_or_create(
         user=user, email=identity.email, defaults={"verified": True}
     )
     if not address.verified or not address.primary:
@@ -267,7 +270,7 @@ def _account_for(identity: Identity, SsoIdentity) -> User:
                 user=user, external_id=identity.external_id, avatar_url=identity.avatar
             )
         elif existing.external_id != identity.external_id:
-            raise Conflict("This account is linked to another id in the company's app.")
+            raise Conflict(_("This account is linked to another id in the company's app."))
         else:
             existing.avatar_url, existing.last_login_at = identity.avatar, timezone.now()
             existing.save(update_fields=["avatar_url", "last_login_at"])

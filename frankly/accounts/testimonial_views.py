@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +33,7 @@ def staff_testimonials(request):
                 raise
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Asked. Nothing is shown unless the customer accepts.")
+            messages.success(request, _("Asked. Nothing is shown unless the customer accepts."))
             return redirect("staff_testimonials")
     items = TestimonialRequest.objects.select_related("author", "requested_by")[:200]
     return render(
@@ -61,7 +62,7 @@ def withdraw(request, request_id: int):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Withdrawn. The quote is not served any more.")
+        messages.success(request, _("Withdrawn. The quote is not served any more."))
     return redirect("staff_testimonials")
 
 

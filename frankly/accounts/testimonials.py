@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in, require_staff
 from frankly.accounts.models import ConsentState, TestimonialRequest, User
@@ -64,12 +65,14 @@ def _clean_until(until) -> date:
         try:
             until = date.fromisoformat(until.strip())
         except ValueError:
-            raise Invalid("Give the last day as a date like 2027-06-30.", field="until") from None
+            raise Invalid(
+                _("Give the last day as a date like 2027-06-30."), field="until"
+            ) from None
     if not isinstance(until, date):
-        raise Invalid("Give the last day the quote may be shown.", field="until")
+        raise Invalid(_("Give the last day the quote may be shown."), field="until")
     today = timezone.localdate()
     if until < today:
-        raise Invalid("That day has passed. Choose a last day from today on.", field="until")
+        raise Invalid(_("That day has passed. Choose a last day from today on."), field="until")
     if until > today + timedelta(days=365 * MAX_YEARS):
         raise Invalid(f"Ask for at most {MAX_YEARS} years; you can ask again later.", field="until")
     return until
@@ -105,19 +108,21 @@ def request_testimonial(
     content = _source(object_type, object_id, for_update=True)
     author = content.author
     if not _is_public(content):
-        raise Conflict("This is hidden or deleted, so it cannot be quoted.")
+        raise Conflict(_("This is hidden or deleted, so it cannot be quoted."))
     if author is None or author.deleted_at is not None or not author.is_active:
-        raise Conflict("Its author's account is gone, so nobody can consent to a quote.")
+        raise Conflict(_("Its author's account is gone, so nobody can consent to a quote."))
     if author.is_staff or content.author_was_staff:
-        raise Conflict("This was written by staff; testimonials are customers' words.")
+        raise Conflict(_("This was written by staff; testimonials are customers' words."))
     quote = _clean_text(
         quote, field="quote", limit=2_000, empty="The quote is empty. Copy the words to feature."
     )
     source = " ".join(_squash(t) for t in _text_fields(content).values())
     if _squash(quote) not in source:
         raise Invalid(
-            "The quote must be the customer's exact words, copied from what they wrote. "
-            "Shorten it if you like, but do not change it.",
+            _(
+                "The quote must be the customer's exact words, copied from what they wrote. "
+                "Shorten it if you like, but do not change it."
+            ),
             field="quote",
         )
     placement = _clean_text(
@@ -129,12 +134,12 @@ def request_testimonial(
     message = (message or "").strip()
     refuse_nul(message, field="message", what="message")
     if len(message) > 2_000:
-        raise Invalid("Keep the message under 2,000 characters.", field="message")
+        raise Invalid(_("Keep the message under 2,000 characters."), field="message")
     until = _clean_until(until)
     if TestimonialRequest.objects.filter(
         object_type=object_type, object_id=content.pk, placement=placement, state="pending"
     ).exists():
-        raise Conflict("A request to quote this in that place is already waiting for an answer.")
+        raise Conflict(_("A request to quote this in that place is already waiting for an answer."))
     request = TestimonialRequest(
         author=author,
         requested_by=actor,
@@ -175,7 +180,7 @@ def _own_request(actor: User, request_id, *, for_update: bool = True) -> Testimo
     require_signed_in(actor)
     found = _find(request_id, for_update=for_update)
     if found.author_id != actor.pk:
-        raise NotAllowed("Only the person who wrote the words can answer for them.")
+        raise NotAllowed(_("Only the person who wrote the words can answer for them."))
     return found
 
 
@@ -210,8 +215,10 @@ def decide_testimonial(*, actor: User, request_id, decision: str) -> Testimonial
     if text_digest(content) != request.text_digest or not _is_public(content):
         _end(request, ConsentState.VOIDED, "The text changed before the answer.")
         raise Conflict(
-            "The text changed since staff asked, so this request is void. "
-            "Staff have to ask again about the new text."
+            _(
+                "The text changed since staff asked, so this request is void. "
+                "Staff have to ask again about the new text."
+            )
         )
     now = timezone.now()
     if decision == "decline":

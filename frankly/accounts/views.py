@@ -5,8 +5,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frankly.access import require_staff
 from frankly.accounts import contact, privacy, services, testimonials
@@ -32,7 +35,11 @@ def settings_page(request):
         request.POST
         if request.method == "POST" and request.POST.get("form") != "privacy"
         else None,
-        initial={"display_name": user.display_name, "time_zone": user.time_zone},
+        initial={
+            "display_name": user.display_name,
+            "time_zone": user.time_zone,
+            "language": user.language,
+        },
     )
     privacy_form = PrivacyForm(
         request.POST if request.POST.get("form") == "privacy" else None,
@@ -50,7 +57,10 @@ def settings_page(request):
             except FranklyError as exc:
                 _form_error(chosen, exc)
             else:
-                messages.success(request, "Your settings are saved.")
+                # Say it in the language just chosen, not the one the form was in.
+                chosen_language = user.language or translation.get_language_from_request(request)
+                translation.activate(chosen_language)
+                messages.success(request, _("Your settings are saved."))
                 return redirect("accounts:settings")
     failed = form.errors or privacy_form.errors or request.method == "POST"
     return render(
@@ -67,7 +77,7 @@ def tokens_page(request):
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_token = services.create_api_token(user=request.user, **form.cleaned_data)
+            _token, new_token = services.create_api_token(user=request.user, **form.cleaned_data)
         except FranklyError as exc:
             form.add_error("name", exc.message)
         else:
@@ -100,7 +110,7 @@ def contact_page(request):
         except FranklyError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, "Saved. Every sender here follows these choices.")
+            messages.success(request, _("Saved. Every sender here follows these choices."))
             return redirect("accounts:contact")
     history = request.user.contact_preference_changes.all()[:100]
     labels = {f: ContactPreferences._meta.get_field(f).verbose_name for f in contact.FIELDS}
@@ -117,10 +127,10 @@ def contact_page(request):
 def contact_stop(request, token: str):
     try:
         if request.method == "POST":
-            _, topic = contact.stop_by_token(token=token)
+            _stop, topic = contact.stop_by_token(token=token)
             done = True
         else:
-            _, topic = contact.read_stop_token(token)
+            _stop, topic = contact.read_stop_token(token)
             done = False
     except NotFound as exc:
         return render(request, "error.html", {"message": exc.message}, status=404)
@@ -141,7 +151,9 @@ def decide_consent(request, request_id: int):
     try:
         if action == "revoke":
             testimonials.revoke_testimonial(actor=request.user, request_id=request_id)
-            messages.success(request, "Consent revoked. The quote is not shown anywhere any more.")
+            messages.success(
+                request, _("Consent revoked. The quote is not shown anywhere any more.")
+            )
         else:
             item = testimonials.decide_testimonial(
                 actor=request.user, request_id=request_id, decision=action
@@ -168,7 +180,7 @@ def export_page(request):
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, "We are preparing your export and email you when it is ready."
+                request, _("We are preparing your export and email you when it is ready.")
             )
         return redirect("accounts:export")
     exports = [(e, privacy.export_file(e) is not None) for e in request.user.data_exports.all()]
@@ -180,7 +192,7 @@ def export_download(request, export_id: int):
     export = DataExport.objects.filter(pk=export_id, user=request.user).first()
     path = privacy.export_file(export) if export else None
     if path is None:
-        raise Http404("There is no such export, or it has expired. Ask for a new one.")
+        raise Http404(_("There is no such export, or it has expired. Ask for a new one."))
     return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)
 
 
@@ -202,6 +214,20 @@ def delete_page(request):
     return render(
         request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@require_GET
+def language_page(request):
+    """The language chooser for visitors; signed-in people choose in their settings,
+    where the choice follows them to every device."""
+    if request.user.is_authenticated:
+        return redirect("accounts:settings")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return render(request, "language.html", {"next": target})
 
 
 def privacy_page(request):

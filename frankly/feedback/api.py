@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from frankly.accounts.auth import ANYONE, SIGNED_IN
@@ -325,7 +326,7 @@ def list_comments(request, post_id: int, cursor: Query[str | None] = None, limit
     from frankly.errors import Invalid
 
     if not 1 <= limit <= 200:
-        raise Invalid("Ask for between 1 and 200 comments at a time.", field="limit")
+        raise Invalid(_("Ask for between 1 and 200 comments at a time."), field="limit")
     post = services.get_post(post_id)
     page = paginate(
         Comment.objects.filter(post=post).select_related("author", "hidden_by"),

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import F
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from frankly.feedback.models import BoardVersion
 
@@ -61,7 +61,8 @@ def anonymous_page(request, *, name: str, render: Callable[[], HttpResponse]) ->
         return render()
     # The time as well as the number: a database restored from a backup counts again
     # from a lower number, and must not be served the renders of the one before.
-    raw = f"{name}:{version}:{request.get_full_path()}"
+    # The language too: a German visitor must never get the English render, nor the reverse.
+    raw = f"{name}:{version}:{translation.get_language()}:{request.get_full_path()}"
     key = "board:" + hashlib.sha256(raw.encode()).hexdigest()
     body = cache.get(key)
     if body is None:
@@ -75,4 +76,4 @@ def anonymous_page(request, *, name: str, render: Callable[[], HttpResponse]) ->
                     return response
                 cache.set(key, response.content, CACHE_SECONDS)
                 return response
-    return HttpResponse(body)
+    return HttpResponse(body, headers={"Content-Language": translation.get_language()})

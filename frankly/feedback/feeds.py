@@ -24,8 +24,8 @@ EVENTS_IN_FEED = 100
 def describe_posts_feed(*, kind: str = "", status: str = "", tag_name: str = "") -> str:
     """The feed's title, naming its filters: "New posts (Idea, Planned, tagged Billing)"."""
     parts = [
-        dict(Kind.choices).get(kind, ""),
-        dict(Status.choices).get(status, ""),
+        str(dict(Kind.choices).get(kind, "")),
+        str(dict(Status.choices).get(status, "")),
         f"tagged {tag_name}" if tag_name else "",
     ]
     named = ", ".join(p for p in parts if p)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,5 +46,5 @@ def withdraw_on_page(request, post_id: int):
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Your vote is withdrawn. The moderation log records it.")
+        messages.success(request, _("Your vote is withdrawn. The moderation log records it."))
     return redirect("feedback:post", post_id=post_id)

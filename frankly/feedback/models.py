@@ -3,24 +3,25 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from frankly.transparency.models import Moderatable
 
 
 class Kind(models.TextChoices):
-    IDEA = "idea", "Idea"
-    PROBLEM = "problem", "Problem"
-    QUESTION = "question", "Question"
-    PRAISE = "praise", "Praise"
+    IDEA = "idea", _("Idea")
+    PROBLEM = "problem", _("Problem")
+    QUESTION = "question", _("Question")
+    PRAISE = "praise", _("Praise")
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "Open"
-    UNDER_REVIEW = "under_review", "Under review"
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DECLINED = "declined", "Declined"
+    OPEN = "open", _("Open")
+    UNDER_REVIEW = "under_review", _("Under review")
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
 
 
 class Tag(models.Model):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from frankly.cursor import Key, Page, paginate
 from frankly.errors import Invalid
@@ -17,11 +19,11 @@ SORTS: dict[str, list[Key]] = {
     "relevance": [Key("rank"), Key("id")],
 }
 SORT_LABELS = {
-    "trending": "Trending",
-    "top": "Top",
-    "new": "New",
-    "updated": "Recently updated",
-    "relevance": "Best match",
+    "trending": pgettext_lazy("sort order", "Trending"),
+    "top": pgettext_lazy("sort order", "Top"),
+    "new": pgettext_lazy("sort order", "New"),
+    "updated": pgettext_lazy("sort order", "Recently updated"),
+    "relevance": pgettext_lazy("sort order", "Best match"),
 }
 
 
@@ -84,7 +86,7 @@ def list_posts(
             field="status",
         )
     if not 1 <= limit <= 100:
-        raise Invalid("Ask for between 1 and 100 posts at a time.", field="limit")
+        raise Invalid(_("Ask for between 1 and 100 posts at a time."), field="limit")
     posts = Post.objects.listed().with_list_data(viewer)
     if kind:
         posts = posts.filter(kind=kind)
@@ -95,7 +97,7 @@ def list_posts(
         posts = posts.filter(tags__slug=tag) if "\x00" not in tag else posts.none()
     if mine:
         if viewer is None or not viewer.is_authenticated:
-            raise Invalid("Sign in to see your own posts.", field="mine")
+            raise Invalid(_("Sign in to see your own posts."), field="mine")
         posts = posts.filter(author=viewer)
     if q:
         posts = filter_by_text(posts, q)

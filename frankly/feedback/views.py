@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from frankly.accounts.models import User
@@ -46,7 +47,7 @@ def _require_editor(user, content) -> None:
     """Only the author or staff may open an edit form: it shows the current text,
     which for hidden content nobody else may read."""
     if not (user.is_staff or content.author_id == user.pk):
-        raise NotAllowed("Only the author or staff can edit this.")
+        raise NotAllowed(_("Only the author or staff can edit this."))
 
 
 @require_GET
@@ -188,7 +189,7 @@ def edit_post(request, post_id: int):
         except FranklyError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, "Your changes are saved.")
+            messages.success(request, _("Your changes are saved."))
             return redirect(post)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -245,10 +246,10 @@ def follow(request, post_id: int):
     try:
         if request.POST.get("follow") == "0":
             services.unfollow_post(user=request.user, post_id=post_id)
-            messages.success(request, "You no longer follow this post.")
+            messages.success(request, _("You no longer follow this post."))
         else:
             services.follow_post(user=request.user, post_id=post_id)
-            messages.success(request, "You follow this post now.")
+            messages.success(request, _("You follow this post now."))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return redirect("feedback:post", post_id=post_id)
@@ -279,7 +280,7 @@ def change_status(request, post_id: int):
         StatusForm(request.POST),
         lambda data: services.change_status(actor=request.user, post_id=post_id, **data),
         form_name="status_form",
-        done="Status changed.",
+        done=_("Status changed."),
     )
 
 
@@ -292,7 +293,7 @@ def official_response(request, post_id: int):
         ResponseForm(request.POST),
         lambda data: services.set_official_response(actor=request.user, post_id=post_id, **data),
         form_name="response_form",
-        done="Official response published.",
+        done=_("Official response published."),
     )
 
 
@@ -310,7 +311,7 @@ def merge(request, post_id: int):
                 raise
             form.add_error("into", exc.message)
         else:
-            messages.success(request, f"Merged #{post_id} into this post.")
+            messages.success(request, _("Merged #%(number)s into this post.") % {"number": post_id})
             return redirect(original)
     return _post_page(request, post_id, forms={"merge_form": form}, status=400)
 
@@ -327,7 +328,7 @@ def set_tags(request, post_id: int):
             raise
         _flash_error(request, exc)
     else:
-        messages.success(request, "Tags saved.")
+        messages.success(request, _("Tags saved."))
     return redirect("feedback:post", post_id=post_id)
 
 
@@ -351,10 +352,10 @@ def accept_answer(request, post_id: int):
 def profile(request, user_id: int):
     person = User.objects.filter(pk=user_id, is_active=True).first()
     if person is None:
-        raise Http404("There is no such person.")
+        raise Http404(_("There is no such person."))
     viewer = request.user
     if person.hides_profile and viewer.pk != person.pk and not viewer.is_staff:
-        raise Http404("This profile is private, or there is no such person.")
+        raise Http404(_("This profile is private, or there is no such person."))
     posts = queries.attach_tags(
         list(
             queries.with_viewer_votes(
@@ -393,7 +394,7 @@ def edit_comment(request, comment_id: int):
                 raise
             form.add_error("body", exc.message)
         else:
-            messages.success(request, "Your changes are saved; the old text is in the history.")
+            messages.success(request, _("Your changes are saved; the old text is in the history."))
             return redirect(comment.get_absolute_url())
     return render(
         request,

@@ -3,6 +3,8 @@ still takes part (not merged, hidden, deleted or locked)."""
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from frankly.errors import Conflict, Invalid, NotFound
 from frankly.feedback.models import Comment, Follow, Post, Tag
 from frankly.validation import refuse_nul
@@ -33,7 +35,7 @@ def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     refuse_nul(title, field="title", what="title")
     if not title:
-        raise Invalid("The title is empty. Give your post a short title.", field="title")
+        raise Invalid(_("The title is empty. Give your post a short title."), field="title")
     if len(title) > 160:
         raise Invalid(
             f"The title is {len(title)} characters long; keep it under 160.", field="title"
@@ -79,9 +81,9 @@ def refuse_if_closed(post: Post, *, commenting: bool = False) -> None:
             f"This post was merged into #{post.merged_into_id}. Vote and comment there instead."
         )
     if post.is_deleted:
-        raise Conflict("Its author deleted this post.")
+        raise Conflict(_("Its author deleted this post."))
     if post.is_hidden:
-        raise Conflict("A moderator hid this post; it takes no votes or comments.")
+        raise Conflict(_("A moderator hid this post; it takes no votes or comments."))
     if commenting and post.is_locked:
         raise Conflict(f"This thread is locked: {post.lock_reason}")
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in
 from frankly.errors import Conflict, NotAllowed
@@ -74,9 +75,9 @@ def edit_comment(*, actor, comment_id: int, body: str, reason: str = "") -> Comm
     require_signed_in(actor)
     comment = get_any_comment(comment_id, for_update=True)
     if not (comment.author_id == actor.pk or actor.is_staff):
-        raise NotAllowed("Only the author or staff can edit this comment.")
+        raise NotAllowed(_("Only the author or staff can edit this comment."))
     if comment.is_deleted:
-        raise Conflict("Its author deleted this comment; it cannot be edited.")
+        raise Conflict(_("Its author deleted this comment; it cannot be edited."))
     if comment.post.is_locked and not actor.is_staff:
         raise Conflict(f"This thread is locked: {comment.post.lock_reason}")
     body = clean_body(body, limit=10_000, required=True, what="comment")
@@ -107,12 +108,12 @@ def accept_answer(*, actor, post_id: int, comment_id: int | None) -> Post:
     require_signed_in(actor)
     post = get_post(post_id, for_update=True)
     if post.kind != Kind.QUESTION:
-        raise Conflict("Only questions have accepted answers.")
+        raise Conflict(_("Only questions have accepted answers."))
     if not (actor.is_staff or post.author_id == actor.pk):
-        raise NotAllowed("Only the person who asked, or staff, can accept an answer.")
+        raise NotAllowed(_("Only the person who asked, or staff, can accept an answer."))
     answer = get_comment(comment_id, post=post) if comment_id else None
     if answer is not None and answer.is_tombstone:
-        raise Conflict("A hidden or deleted comment cannot be the accepted answer.")
+        raise Conflict(_("A hidden or deleted comment cannot be the accepted answer."))
     post.accepted_comment = answer
     post.save(update_fields=["accepted_comment"])
     bump_board_version()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in
 from frankly.errors import Conflict, NotFound
@@ -40,12 +41,12 @@ def read_withdraw_token(token: str) -> tuple:
         user_id, post_id = int(data["u"]), int(data["p"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise NotFound(
-            "This link is not valid. Open the post and withdraw your vote there."
+            _("This link is not valid. Open the post and withdraw your vote there.")
         ) from None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     post = Post.objects.filter(pk=post_id).first()
     if user is None or post is None:
-        raise NotFound("This link is not valid any more: the person or the post is gone.")
+        raise NotFound(_("This link is not valid any more: the person or the post is gone."))
     return user, post
 
 
@@ -65,8 +66,10 @@ def _withdraw(*, user, post_id: int) -> ModerationAction:
     vote = Vote.objects.filter(user=user, post=post, merged_from__isnull=False).first()
     if vote is None:
         raise Conflict(
-            "There is no vote of yours here that a merge moved: it was already "
-            "withdrawn, or you voted on this post yourself."
+            _(
+                "There is no vote of yours here that a merge moved: it was already "
+                "withdrawn, or you voted on this post yourself."
+            )
         )
     duplicate_id = vote.merged_from_id
     vote.delete()

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in
 from frankly.errors import Conflict, Invalid, NotAllowed
@@ -88,11 +89,11 @@ def edit_post(
     post = get_post(post_id, for_update=True)
     is_author = post.author_id == actor.pk
     if (title is not None or body is not None) and not (is_author or actor.is_staff):
-        raise NotAllowed("Only the author or staff can edit this post.")
+        raise NotAllowed(_("Only the author or staff can edit this post."))
     if tags is not None and not actor.is_staff:
-        raise NotAllowed("Only staff can change a post's tags.")
+        raise NotAllowed(_("Only staff can change a post's tags."))
     if post.is_deleted:
-        raise Conflict("Its author deleted this post; it cannot be edited.")
+        raise Conflict(_("Its author deleted this post; it cannot be edited."))
     old = {"title": post.title, "body": post.body}
     changed = []
     if title is not None:

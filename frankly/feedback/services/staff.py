@@ -4,6 +4,7 @@ and official responses go on the public ledger; merges on the moderation log."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from frankly.access import require_staff
 from frankly.errors import Conflict, Invalid
@@ -38,7 +39,9 @@ def change_status(
     refuse_if_closed(post)
     note = clean_body(note, limit=5_000, required=False, what="note")
     if status == post.status:
-        raise Conflict(f"The post is already '{post.get_status_display()}'.")
+        raise Conflict(
+            _("The post is already '%(status)s'.") % {"status": post.get_status_display()}
+        )
     now = timezone.now()
     change = StatusChange.objects.create(
         post=post,
@@ -79,7 +82,7 @@ def set_official_response(*, actor, post_id: int, body: str, reason: str = "") -
     require_staff(actor)
     post = get_post(post_id, for_update=True)
     if post.is_tombstone:
-        raise Conflict("This post is hidden or deleted; it takes no official response.")
+        raise Conflict(_("This post is hidden or deleted; it takes no official response."))
     body = clean_body(body, limit=10_000, required=True, what="response")
     now = timezone.now()
     response = OfficialResponse.objects.filter(post=post).first()
@@ -128,7 +131,7 @@ def merge_posts(*, actor, duplicate_id: int, original_id: int) -> Post:
     """
     require_staff(actor)
     if duplicate_id == original_id:
-        raise Invalid("A post cannot be merged into itself.", field="into")
+        raise Invalid(_("A post cannot be merged into itself."), field="into")
     # Lock both rows in id order so two merges cannot deadlock.
     first, second = sorted([duplicate_id, original_id])
     locked = {first: get_post(first, for_update=True), second: get_post(second, for_update=True)}
@@ -173,10 +176,10 @@ def create_tag(*, actor, name: str, slug: str = "", description: str = "") -> Ta
     require_staff(actor)
     name = " ".join((name or "").split())
     if not name:
-        raise Invalid("The tag name is empty.", field="name")
+        raise Invalid(_("The tag name is empty."), field="name")
     tag = Tag(name=name, slug=(slug or slugify(name))[:40], description=description.strip())
     if not tag.slug:
-        raise Invalid("Give the tag a name with letters or digits in it.", field="name")
+        raise Invalid(_("Give the tag a name with letters or digits in it."), field="name")
     if Tag.objects.filter(slug=tag.slug).exists() or Tag.objects.filter(name=name).exists():
         raise Conflict(f"There is already a tag called '{name}'.")
     full_clean_or_invalid(tag)

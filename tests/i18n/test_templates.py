@@ -47,10 +47,51 @@ MAIN_TEMPLATES = (
     "feedback/profile.html",
     "feedback/withdraw_vote.html",
     "feedback/vote_withdrawn.html",
+    # What customers read in an outage, and the rest of the public pages.
+    "incidents/status.html",
+    "incidents/incident.html",
+    "incidents/_update.html",
+    "incidents/_uptime.html",
+    "incidents/history.html",
+    "incidents/subscribe.html",
+    "incidents/subscribe_sent.html",
+    "incidents/subscription_done.html",
+    "incidents/unsubscribe.html",
+    "incidents/sla.html",
+    "incidents/checks.html",
+    "incidents/check_draft.html",
+    "notify/inbox.html",
+    "notify/settings.html",
+    "notify/unsubscribe.html",
+    "notify/unsubscribed.html",
+    "notify/outbox.html",
+    "notify/webhooks.html",
+    "notify/webhook.html",
+    "notify/_webhook_secret.html",
+    "notify/_webhook_events.html",
+    "roadmap/roadmap.html",
+    "roadmap/_card.html",
+    "roadmap/changelog.html",
+    "roadmap/_entry.html",
+    "roadmap/entry.html",
+    "roadmap/entry_form.html",
+    "roadmap/_comment.html",
+    "transparency/overview.html",
+    "transparency/rules.html",
+    "transparency/ledger.html",
+    "transparency/moderation.html",
+    "transparency/history.html",
+    "transparency/_tombstone.html",
+    "transparency/_hidden_banner.html",
+    "transparency/_delete_own.html",
+    "transparency/_moderate.html",
+    "transparency/prove.html",
+    "transparency/appeals.html",
+    "integrations/_issue_links.html",
 )
 
 # Names, not words: the same in every language.
-UNTRANSLATED_WORDS = {"API", "CRM"}
+UNTRANSLATED_WORDS = {"API", "CRM", "UTC"}
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 HOLE = "\x00"  # stands for a tag or variable between text tokens
 
@@ -95,6 +136,8 @@ def untranslated_text(source: str) -> list[str]:
     leftovers = []
     for piece in found:
         piece = html.unescape(piece).replace(HOLE, " ")
+        # Example values are not words: an address, or a quarter like 2027-Q1.
+        piece = re.sub(r"https?://\S*|\b\d{4}-Q\d\b", " ", piece)
         words = [w for w in re.findall(r"[^\W\d_]+", piece) if w not in UNTRANSLATED_WORDS]
         if words:
             leftovers.append(" ".join(piece.split()))

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "frankly.notify",
     "frankly.insights",
     "frankly.integrations",
+    "frankly.portability",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -17,9 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "source", choices=["frankly", *SOURCES], help="What wrote the export."
-        )
+        parser.add_argument("source", choices=["frankly", *SOURCES], help="What wrote the export.")
         parser.add_argument("path", help="The export: a directory for frankly, else a file.")
         parser.add_argument(
             "--apply", action="store_true", help="Write the import (default: dry run)."

@@ -4,6 +4,8 @@ One row per post; a row whose ``post_id`` is set is a comment on the post with t
 (earlier in the file or imported before from the same source).
 """
 
+import hashlib
+
 from frankly.errors import Invalid
 from frankly.feedback.models import Status
 from frankly.portability.importers.core import check_text, refuse_empty
@@ -25,6 +27,10 @@ STATUSES = {value.replace("_", " "): value for value in Status.values} | {
     label.lower(): value for value, label in Status.choices
 }
 REQUIRED = {"id", "title", "body", "created_at"}
+
+
+def _digest(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
 
 
 def parse(data: bytes) -> Parsed:
@@ -64,9 +70,11 @@ def parse(data: bytes) -> Parsed:
                 counted_votes=parse_count(row.get("votes", ""), where=where, what="votes"),
             )
             emails = [e.strip() for e in row.get("voter_emails", "").split(";") if e.strip()]
+            # The vote's id must be stable across re-runs but must not be the address
+            # itself (ids are not treated as private): a digest of it.
             post.votes = [
-                VoteIn(f"{post.external_id}#voter-{e.lower()}", Person(email=e), created_at)
-                for e in dict.fromkeys(emails)
+                VoteIn(f"{post.external_id}#voter-{_digest(e)}", Person(email=e), created_at)
+                for e in dict.fromkeys(e.lower() for e in emails)
             ]
             if row.get("response"):
                 post.response = ResponseIn(

@@ -80,7 +80,7 @@ def read_csv(data: bytes, *, required: set[str], what: str) -> list[tuple[int, d
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid(f"The file is not UTF-8 text, so it is not a {what} CSV export.") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in (reader.fieldnames or [])]
         missing = sorted(required - set(header))

@@ -186,6 +186,8 @@ MALFORMED = [
         "The CSV file is malformed",
     ),
     ("csv", b"id,title,body,created_at\n", "holds no posts"),
+    ("csv", b"id,title,body,created_at\np1,Nul\x00,x,2024-01-01\n", "NUL character"),
+    ("canny", b'{"posts": [{"id": "1", "title": "A\\u0000"}]}', "NUL character"),
 ]
 
 

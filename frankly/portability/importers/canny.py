@@ -31,6 +31,7 @@ from frankly.portability.importers.records import (
     Skipped,
     VoteIn,
     parse_time,
+    refuse_nul,
 )
 
 STATUSES = {
@@ -65,7 +66,9 @@ def _list(document: dict, key: str) -> list:
 
 def parse(data: bytes) -> Parsed:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        refuse_nul(text.replace("\\u0000", "\x00"))
+        document = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Invalid(f"This is not a Canny JSON file: {exc}.") from exc
     if not isinstance(document, dict) or "posts" not in document:
@@ -84,7 +87,11 @@ def parse(data: bytes) -> Parsed:
                 status=str(raw.get("status") or ""),
                 created_at=parse_time(raw.get("created"), where=where),
                 author=_person(raw.get("author")),
-                tags=[str(t.get("name")) for t in raw.get("tags") or [] if isinstance(t, dict)],
+                tags=[
+                    str(t["name"])
+                    for t in (raw.get("tags") if isinstance(raw.get("tags"), list) else [])
+                    if isinstance(t, dict) and t.get("name")
+                ],
             )
             board = raw.get("board")
             if isinstance(board, dict) and board.get("name"):

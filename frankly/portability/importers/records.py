@@ -80,6 +80,7 @@ def read_csv(data: bytes, *, required: set[str], what: str) -> list[tuple[int, d
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid(f"The file is not UTF-8 text, so it is not a {what} CSV export.") from exc
+    refuse_nul(text)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in (reader.fieldnames or [])]
@@ -101,6 +102,12 @@ def read_csv(data: bytes, *, required: set[str], what: str) -> list[tuple[int, d
     except csv.Error as exc:
         raise Invalid(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from exc
     return rows
+
+
+def refuse_nul(text: str) -> None:
+    # PostgreSQL cannot store NUL in text; refuse the file rather than fail half-way.
+    if "\x00" in text:
+        raise Invalid("The file contains a NUL character (\\0), so it is not a text export.")
 
 
 def parse_time(value, *, where: str, what: str = "date") -> datetime.datetime:

@@ -42,9 +42,8 @@ def claim_imported_items(*, user) -> dict[str, int]:
     """Make the person the author of their imported posts and comments and turn their
     imported votes into votes; returns how many of each. Claiming twice changes nothing."""
     require_signed_in(user)
-    items = list(
-        claimable_items(user).select_for_update().select_related("post", "comment").order_by("pk")
-    )
+    # No joins: PostgreSQL cannot lock the nullable side of an outer join (comment).
+    items = list(claimable_items(user).select_for_update().order_by("pk"))
     claimed = {"posts": 0, "comments": 0, "votes": 0}
     now = timezone.now()
     for item in items:

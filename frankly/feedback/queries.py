@@ -123,14 +123,19 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
     return with_viewer_votes(posts, viewer).get()
 
 
-def thread(post: Post) -> list[Comment]:
-    """Top-level comments, oldest first, each with ``replies`` prefetched."""
-    replies = Comment.objects.select_related("author", "hidden_by", "sentiment").order_by(
-        "created_at", "id"
-    )
+def thread(post: Post, viewer=None) -> list[Comment]:
+    """Top-level comments, oldest first, each with ``replies`` prefetched.
+
+    Sentiment is joined only for staff, the only people who see it: on a long
+    thread every joined row is columns to convert for each comment.
+    """
+    related = ["author", "hidden_by"]
+    if viewer is not None and getattr(viewer, "is_staff", False):
+        related.append("sentiment")
+    replies = Comment.objects.select_related(*related).order_by("created_at", "id")
     return list(
         post.comments.filter(parent__isnull=True)
-        .select_related("author", "hidden_by", "sentiment")
+        .select_related(*related)
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
     )

@@ -104,7 +104,7 @@ def _post_page(request, post_id: int, *, forms: dict | None = None, status: int 
         post = queries.post_detail(post_id, viewer=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    comments = queries.thread(post)
+    comments = queries.thread(post, request.user)
     tombstones.prepare(
         [post, *comments, *(r for c in comments for r in c.replies.all())], request.user
     )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "frankly.notify",
     "frankly.insights",
     "frankly.integrations",
+    "frankly.portability",
     "django_tasks",
     "django_tasks_db",
 ]

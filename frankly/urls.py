@@ -6,7 +6,7 @@ from frankly.accounts import testimonial_views
 from frankly.accounts import views as account_views
 from frankly.accounts.sso_views import sso_login
 from frankly.api import api
-from frankly.portability.views import download_site_export
+from frankly.portability.views import download_site_export, staff_import
 
 
 def healthz(request):
@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("staff/do-not-contact.csv", account_views.do_not_contact_csv, name="do_not_contact_csv"),
     path("staff/export-site.zip", download_site_export, name="site_export"),
+    path("staff/import/", staff_import, name="staff_import"),
     path("api/v1/", api.urls),
     path("", include("frankly.insights.urls")),
     path("sso/", sso_login, name="sso"),

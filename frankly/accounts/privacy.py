@@ -46,6 +46,7 @@ EXPORTED = {
     "crm.Contact": "crm_records",
     "crm.SsoIdentity": "sso_identities",
     "socialaccount.SocialAccount": "linked_logins",
+    "portability.ImportedItem": "claimed_imports",
 }
 # Rows that point at a person but are not their data: what staff did in their role
 # (status changes, official responses, incident updates, ...), or mail to them.
@@ -252,6 +253,19 @@ def collect_user_data(user: User) -> dict:
             {"at": _when(row.attempt_time), "ip_address": row.ip_address}
             for model in _failed_login_models()
             for row in model.objects.filter(username__iexact=user.email)
+        ],
+        "claimed_imports": [
+            {
+                "source": i.source,
+                "kind": i.kind,
+                "id_there": i.external_id,
+                "post_id": i.post_id,
+                "name_there": i.person_name,
+                "email_there": i.person_email,
+                "made_at": _when(i.original_at),
+                "claimed_at": _when(i.claimed_at),
+            }
+            for i in user.imported_items.order_by("pk")
         ],
         "data_exports": [
             {"requested_at": _when(e.requested_at), "state": e.state}
@@ -490,6 +504,9 @@ def _erase(user: User, *, keep_content: bool) -> None:
         model.objects.filter(username__iexact=user.email).delete()
     for export in user.data_exports.all():
         (export_dir() / export.file_name).unlink(missing_ok=True) if export.file_name else None
+    from frankly.portability.claims import forget_imported_person
+
+    forget_imported_person(user)
     log_moderation(
         action=Action.ERASE,
         actor=None,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frankly.accounts import views
+from frankly.portability.views import imported_page
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("consents/", views.consents_page, name="consents"),
     path("consents/<int:request_id>/", views.decide_consent, name="decide_consent"),
     path("export/", views.export_page, name="export"),
+    path("imported/", imported_page, name="imported"),
     path("export/<int:export_id>/download/", views.export_download, name="export_download"),
     path("delete/", views.delete_page, name="delete"),
 ]

@@ -22,6 +22,7 @@ from frankly.accounts.forms import (
 )
 from frankly.accounts.models import ContactPreferences, DataExport
 from frankly.errors import FranklyError, NotFound
+from frankly.portability.claims import claimable_items
 
 
 def _form_error(form, exc: FranklyError) -> None:
@@ -66,7 +67,11 @@ def settings_page(request):
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "privacy_form": privacy_form},
+        {
+            "form": form,
+            "privacy_form": privacy_form,
+            "imported_count": claimable_items(user).count(),
+        },
         status=400 if failed else 200,
     )
 

@@ -77,6 +77,12 @@ class Post(Moderatable):
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Votes brought in from another tool that nobody here has claimed yet (no user to
+    # hang a Vote row on); shown beside vote_count, never added to it. See
+    # docs/importing.md. Equals the post's unclaimed imported vote items.
+    imported_vote_count = models.PositiveIntegerField(default=0, editable=False)
+    # "Originally posted by Jane D. on Canny, 2023-04-01": kept as history after a claim.
+    imported_from = models.CharField(max_length=300, blank=True, editable=False)
     # log2 of the sum of the votes' weights, each halving every week (see trending.py).
     trending = models.FloatField(default=0.0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -156,6 +162,7 @@ class Comment(Moderatable):
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    imported_from = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["post", "created_at", "id"], name="comment_thread")]

@@ -42,6 +42,7 @@ APPS = (
     "insights",
     "integrations",
     "crm",
+    "portability",
 )
 LEFT_OUT = {
     "account.EmailConfirmation": "one-time confirmation keys",

@@ -99,6 +99,18 @@ def a_full_life(person, *, staff, other):
     SocialAccount.objects.create(
         user=person, provider="openid_connect", uid="sub-42", extra_data={"email": person.email}
     )
+    from frankly.portability.claims import claim_imported_items
+    from frankly.portability.importers import import_file
+
+    import_file(
+        source="csv",
+        apply=True,
+        data=(
+            "id,title,body,created_at,author_name,author_email,voter_emails\n"
+            f"z1,Old idea,From the old tool,2023-01-01,{NAME},{person.email},{person.email}\n"
+        ).encode(),
+    )
+    claim_imported_items(user=person)
     return {"post": post, "others_post": others_post, "incident": incident}
 
 

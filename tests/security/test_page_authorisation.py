@@ -273,6 +273,11 @@ PAGE_WRITES = {
     "roadmap:comment": PageWrite(
         ANYONE_SIGNED_IN, lambda w: (_r("roadmap:comment", w.entry.pk), {"body": "Nice"})
     ),
+    # Claims what the old tool's export holds for the person's verified emails; the
+    # world has no import, so an allowed claim rightly finds nothing (tests/portability).
+    "accounts:imported": PageWrite(
+        ANYONE_SIGNED_IN, lambda w: (_r("accounts:imported"), {}), changes=False
+    ),
     "accounts:contact": PageWrite(
         ANYONE_SIGNED_IN,
         lambda w: (_r("accounts:contact"), {"surveys": "on", "sales_contact": "never"}),

@@ -19,6 +19,8 @@ SUBSCRIBER = "watcher.private@example.com"
 # Private facts seeded below; none may show to an outsider or another customer.
 CRM_FACTS = ("Zanzibar Widgets Ltd", "Enterprise-Platinum-XK", "Dana Dealmaker", "987654.32")
 CONSENT_ASK = "PrivateAsk-771"
+# Emails an import from another tool brought in (authors, voters, commenters).
+IMPORTED_EMAILS = ("imported.author@example.net", "imported.voter@example.net")
 SENTIMENT_KEYS = ("compound", "sentiment")
 
 
@@ -109,6 +111,19 @@ def seeded(people, smtp_server):
         until=date.today() + timedelta(days=30),
         message=CONSENT_ASK,
     )
+    from frankly.portability.importers import import_file
+
+    author, voter = IMPORTED_EMAILS
+    report = import_file(
+        source="csv",
+        apply=True,
+        data=(
+            "id,post_id,title,body,created_at,author_name,author_email,voter_emails,status\n"
+            f"x1,,Imported dark idea,Old tool,2023-01-01,Ann Author,{author},{voter},planned\n"
+            f"x2,x1,,Imported comment,2023-01-02,Vic Voter,{voter},,\n"
+        ).encode(),
+    )
+    assert report.created["posts"] == report.created["comments"] == 1
     return world
 
 
@@ -127,6 +142,7 @@ def test_no_public_page_or_api_read_shows_an_email_address(seeded, people, viewe
     user = people[viewer]
     private = {p.email.lower() for p in people.values() if p is not None and p != user}
     private.add(SUBSCRIBER)
+    private.update(IMPORTED_EMAILS)
     client = Client()
     if user is not None:
         client.force_login(user)

@@ -364,3 +364,7 @@ REPLY_DOMAIN = env.str("FRANKLY_REPLY_DOMAIN", default="")
 REPLY_MAX_AGE_DAYS = env.int("FRANKLY_REPLY_MAX_AGE_DAYS", default=90)
 INBOUND_SMTP_HOST = env.str("FRANKLY_INBOUND_SMTP_HOST", default="127.0.0.1")
 INBOUND_SMTP_PORT = env.int("FRANKLY_INBOUND_SMTP_PORT", default=2525)
+
+# Theming: site name, logo, accent colours, custom CSS and links, set by staff in the
+# admin (frankly/theming); FRANKLY_SITE_NAME stays the name until they set one.
+INSTALLED_APPS += ["frankly.theming"]

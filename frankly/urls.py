@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/do-not-contact.csv", account_views.do_not_contact_csv, name="do_not_contact_csv"),
     path("staff/export-site.zip", download_site_export, name="site_export"),
     path("api/v1/", api.urls),
+    path("", include("frankly.theming.urls")),
     path("", include("frankly.insights.urls")),
     path("sso/", sso_login, name="sso"),
     path("staff/crm/", include("frankly.crm.urls")),

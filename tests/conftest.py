@@ -65,6 +65,15 @@ def _static_files_without_collectstatic(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _default_theme_cached():
+    """Each test starts with the default theme cached, as a warm server has it: no
+    theme saved by an earlier test leaks in, and page query counts stay exact."""
+    from frankly.theming.caching import prime_with_defaults
+
+    prime_with_defaults()
+
+
 @pytest.fixture
 def customer(db) -> User:
     return make_user(name="Carol Customer")

@@ -3,16 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from frankly.feedback.caching import bump_board_version
-from frankly.incidents.caching import bump_status_version
-from frankly.theming.caching import bump_theme_version
 from frankly.theming.contrast import accent_warnings
 from frankly.theming.models import SiteTheme, ThemeLink
+from frankly.theming.services import publish_theme_change
 
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 LOGO_MAX_BYTES = 512 * 1024
@@ -135,7 +132,4 @@ class SiteThemeAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         for message in self._warnings(obj):
             messages.warning(request, message)
-        # The anonymous board and status page are cached whole, header included.
-        bump_board_version()
-        bump_status_version()
-        transaction.on_commit(bump_theme_version)
+        publish_theme_change()

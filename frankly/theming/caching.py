@@ -56,10 +56,13 @@ def _stamp_path():
 
 
 def _stamp() -> str:
+    # stat, not read: it runs on every request. Each bump replaces the file, so the
+    # inode and the time (in nanoseconds) change together.
     try:
-        return _stamp_path().read_text()
+        found = os.stat(_stamp_path())
     except FileNotFoundError:
         return ""
+    return f"{found.st_ino}-{found.st_mtime_ns}"
 
 
 def _version() -> str:
@@ -131,16 +134,28 @@ def load_theme() -> Theme:
     )
 
 
+# This process's last theme and its key: unpickling it from the cache on every
+# request would cost more than checking that its version is still current.
+_last: tuple[str, Theme] | None = None
+
+
 def current_theme() -> Theme:
     """The theme every page shows; from the cache unless a save made it obsolete."""
+    global _last
     key = f"theme:{_version()}"
+    last = _last
+    if last is not None and last[0] == key:
+        return last[1]
     theme = cache.get(key)
     if theme is None:
         theme = load_theme()
         cache.set(key, theme, CACHE_SECONDS)
+    _last = (key, theme)
     return theme
 
 
 def prime_with_defaults() -> None:
     """Cache the default theme under the current version (tests: a fresh database)."""
+    global _last
+    _last = None
     cache.set(f"theme:{_version()}", default_theme(), CACHE_SECONDS)

@@ -379,3 +379,6 @@ INBOUND_SMTP_PORT = env.int("FRANKLY_INBOUND_SMTP_PORT", default=2525)
 # Theming: site name, logo, accent colours, custom CSS and links, set by staff in the
 # admin (frankly/theming); FRANKLY_SITE_NAME stays the name until they set one.
 INSTALLED_APPS += ["frankly.theming"]
+# Replaced on every theme save, so each server process on this machine notices the
+# save even with a per-process cache (frankly/theming/caching.py).
+THEME_VERSION_FILE = DATA_DIR / "theme.version"

@@ -5,8 +5,9 @@ The cached copy is named by a version made of two tokens, both replaced when the
 theme is saved (``bump_theme_version()``):
 
 - one in the cache itself: with Redis (``REDIS_URL``) every app server shares it;
-- one in a small file in the data directory: the embedded run's gunicorn workers
-  each keep their own local-memory cache, but share that directory.
+- one in a small file in the data directory (THEME_VERSION_FILE): the embedded
+  run's gunicorn workers each keep their own local-memory cache, but share that
+  directory.
 
 So the first request after a save, in any process, builds the new theme.
 """
@@ -15,6 +16,7 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,8 +53,8 @@ class Theme:
         return reverse("theming:css", args=[self.css_digest])
 
 
-def _stamp_path():
-    return settings.DATA_DIR / "theme.version"
+def _stamp_path() -> Path:
+    return Path(settings.THEME_VERSION_FILE)
 
 
 def _stamp() -> str:

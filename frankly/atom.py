@@ -47,4 +47,4 @@ class AtomFeed(Feed):
         return settings.SITE_NAME
 
     def author_link(self) -> str:
-        return f"{settings.SITE_URL}/"
+        return f"{settings.SITE_ROOT_URL}/"

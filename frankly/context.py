@@ -1,11 +1,12 @@
-from django.conf import settings
-
-
 def site(request):
-    """Values every page needs: the site's name and whether the viewer is staff."""
+    """Values every page needs: the theme, the site's name and whether the viewer is staff."""
+    from frankly.theming.caching import current_theme
+
     user = getattr(request, "user", None)
+    theme = current_theme()
     return {
-        "site_name": settings.SITE_NAME,
+        "theme": theme,
+        "site_name": theme.site_name,
         "viewer_is_staff": bool(user and user.is_authenticated and user.is_staff),
     }
 

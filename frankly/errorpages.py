@@ -18,7 +18,7 @@ class FranklyErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, FranklyError) or request.path.startswith("/api/"):
+        if not isinstance(exception, FranklyError) or request.path_info.startswith("/api/"):
             return None
         if isinstance(exception, NotSignedIn):
             return redirect_to_login(request.get_full_path())

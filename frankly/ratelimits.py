@@ -57,7 +57,7 @@ def _account(request) -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return "token:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()
-    if request.method == "POST" and request.path.endswith("/login/"):
+    if request.method == "POST" and request.path_info.endswith("/login/"):
         login = request.POST.get("login") or request.POST.get("username") or ""
         if login:
             return "login:" + login.strip().lower()
@@ -75,7 +75,7 @@ def over_limit(request) -> tuple[str, int] | None:
     account = _account(request)
     worst = None
     for bucket in BUCKETS:
-        if request.method not in bucket.methods or not bucket.path.match(request.path):
+        if request.method not in bucket.methods or not bucket.path.match(request.path_info):
             continue
         rate = settings.RATE_LIMITS.get(bucket.name)
         if not rate:
@@ -108,7 +108,7 @@ def too_many(request, bucket: str, wait: int):
         f"Too many {WHAT.get(bucket, 'requests')} from you in a short time. "
         f"Try again in {wait} seconds."
     )
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=429)
     else:
         response = render(request, "error.html", {"status": 429, "message": message}, status=429)

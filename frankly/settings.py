@@ -48,6 +48,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("FRANKLY_SITE_NAME", default="Frankly")
 SITE_URL = env.str("FRANKLY_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Serving under a path of another site (https://company.example/community/): set
+# FRANKLY_BASE_PATH=/community. Every URL Frankly makes then starts with it; the proxy
+# may pass the path on as it is or strip it (frankly/wsgi.py). docs/deployment.md.
+BASE_PATH = "/" + env.str("FRANKLY_BASE_PATH", default="").strip("/")
+BASE_PATH = "" if BASE_PATH == "/" else BASE_PATH
+if BASE_PATH and SITE_URL.endswith(BASE_PATH):
+    SITE_URL = SITE_URL.removesuffix(BASE_PATH)  # the origin: links are SITE_URL + reverse()
+SITE_ROOT_URL = f"{SITE_URL}{BASE_PATH}"  # the front page, without its trailing slash
+FORCE_SCRIPT_NAME = BASE_PATH or None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -183,8 +192,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_SIGNUP_FORM_CLASS = "frankly.accounts.forms.SignupForm"
-LOGIN_REDIRECT_URL = "/"
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "feedback:board"  # a URL name: it carries BASE_PATH
+ACCOUNT_LOGOUT_REDIRECT_URL = "feedback:board"
 LOGIN_URL = "account_login"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -213,7 +222,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "/static/"
+STATIC_URL = f"{BASE_PATH}/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
@@ -238,6 +247,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Cookies stay with Frankly's path, not the whole company site (empty: the site root).
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = BASE_PATH or "/"
 X_FRAME_OPTIONS = "DENY"
 
 NINJA_PAGINATION_PER_PAGE = 20
@@ -385,3 +396,10 @@ REPLY_DOMAIN = env.str("FRANKLY_REPLY_DOMAIN", default="")
 REPLY_MAX_AGE_DAYS = env.int("FRANKLY_REPLY_MAX_AGE_DAYS", default=90)
 INBOUND_SMTP_HOST = env.str("FRANKLY_INBOUND_SMTP_HOST", default="127.0.0.1")
 INBOUND_SMTP_PORT = env.int("FRANKLY_INBOUND_SMTP_PORT", default=2525)
+
+# Theming: site name, logo, accent colours, custom CSS and links, set by staff in the
+# admin (frankly/theming); FRANKLY_SITE_NAME stays the name until they set one.
+INSTALLED_APPS += ["frankly.theming"]
+# Replaced on every theme save, so each server process on this machine notices the
+# save even with a per-process cache (frankly/theming/caching.py).
+THEME_VERSION_FILE = DATA_DIR / "theme.version"

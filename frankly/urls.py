@@ -33,6 +33,7 @@ urlpatterns = [
     path("staff/export-site.zip", download_site_export, name="site_export"),
     path("staff/import/", staff_import, name="staff_import"),
     path("api/v1/", api.urls),
+    path("", include("frankly.theming.urls")),
     path("", include("frankly.insights.urls")),
     path("sso/", sso_login, name="sso"),
     path("staff/crm/", include("frankly.crm.urls")),

@@ -65,6 +65,24 @@ def _static_files_without_collectstatic(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _theme_version_file_of_this_run(tmp_path_factory):
+    """The SQLite and PostgreSQL suites run side by side on one data directory: a
+    theme saved in one must not make the other's cached theme miss."""
+    from django.conf import settings
+
+    settings.THEME_VERSION_FILE = tmp_path_factory.mktemp("theme") / "theme.version"
+
+
+@pytest.fixture(autouse=True)
+def _default_theme_cached(_theme_version_file_of_this_run):
+    """Each test starts with the default theme cached, as a warm server has it: no
+    theme saved by an earlier test leaks in, and page query counts stay exact."""
+    from frankly.theming.caching import prime_with_defaults
+
+    prime_with_defaults()
+
+
 @pytest.fixture
 def customer(db) -> User:
     return make_user(name="Carol Customer")

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,7 +125,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.pk or 0) * 47 % 360
 
     def get_absolute_url(self) -> str:
-        return f"/people/{self.pk}/"
+        return reverse("feedback:profile", args=[self.pk])
 
 
 class ApiToken(models.Model):

@@ -105,7 +105,7 @@ def collect_user_data(user: User) -> dict:
     return {
         "format": "frankly-user-export/1",
         "exported_at": timezone.now().isoformat(),
-        "site": settings.SITE_URL,
+        "site": settings.SITE_ROOT_URL,
         "profile": {
             "id": user.pk,
             "email": user.email,

@@ -24,7 +24,7 @@ DASH = "\u2014 "
 
 def origin() -> str:
     """This log's name: the site's host and path without the scheme, plus /ledger."""
-    parts = urllib.parse.urlsplit(settings.SITE_URL)
+    parts = urllib.parse.urlsplit(settings.SITE_ROOT_URL)
     return f"{parts.netloc}{parts.path.rstrip('/')}/ledger"
 
 

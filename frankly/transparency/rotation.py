@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from frankly.errors import Invalid
@@ -87,7 +88,7 @@ def rotate_ledger_key(*, new_key: Ed25519PrivateKey) -> LedgerEntry:
         kind=KIND,
         object_type="ledger_key",
         object_id=body["new_key_id"][:40],
-        object_url="/transparency/ledger/",
+        object_url=reverse("transparency:ledger"),
         body=body,
     )
 

@@ -1,6 +1,7 @@
 """Community rules. Every change is on the public ledger."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,8 +10,6 @@ from frankly.errors import Conflict, Invalid, NotFound
 from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.models import Rule
 from frankly.validation import is_valid_id, refuse_nul
-
-RULES_URL = "/transparency/rules/"
 
 
 def _clean(title: str, description: str) -> tuple[str, str]:
@@ -32,7 +31,7 @@ def _on_ledger(rule: Rule, kind: str) -> None:
         kind=kind,
         object_type="rule",
         object_id=rule.pk,
-        object_url=RULES_URL,
+        object_url=reverse("transparency:rules"),
         body={"title": rule.title, "description": rule.description, "is_active": rule.is_active},
     )
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -76,7 +77,7 @@ def ledger_page(request):
             "entries": entries,
             "next_before": entries[-1].seq if more else None,
             "checkpoint": latest_checkpoint(),
-            "site_url": settings.SITE_URL,
+            "site_url": settings.SITE_ROOT_URL,
         },
     )
 
@@ -94,7 +95,7 @@ def prove(request):
     return render(
         request,
         "transparency/prove.html",
-        {"link": link, "proven": proven, "error": error, "site_url": settings.SITE_URL},
+        {"link": link, "proven": proven, "error": error, "site_url": settings.SITE_ROOT_URL},
         status=status,
     )
 
@@ -239,7 +240,7 @@ def lock(request, post_id: int):
             reason=request.POST.get("reason", ""),
         ),
         done=_("Done, and logged."),
-        fallback=f"/posts/{post_id}/",
+        fallback=reverse("feedback:post", args=[post_id]),
     )
 
 
@@ -256,7 +257,7 @@ def ban(request, user_id: int):
             rule_id=request.POST.get("rule"),
         ),
         done=_("Done, and logged."),
-        fallback=f"/people/{user_id}/",
+        fallback=reverse("feedback:profile", args=[user_id]),
     )
 
 
@@ -313,5 +314,5 @@ def decide(request, appeal_id: int):
             note=request.POST.get("note", ""),
         ),
         done=_("Decided. The author sees the answer on their post."),
-        fallback="/transparency/appeals/",
+        fallback=reverse("transparency:appeals"),
     )

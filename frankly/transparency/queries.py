@@ -55,6 +55,8 @@ def texts_visible_to(obj, viewer) -> bool:
         tombstone = True
     if getattr(obj, "published_at", True) is None:  # a draft (changelog): staff's work
         tombstone = True
+    if getattr(obj, "held_at", None) is not None:  # a post waiting for review
+        tombstone = True
     if not tombstone:
         return True
     if viewer is None or not viewer.is_authenticated:

@@ -28,6 +28,7 @@ from tests.conftest import make_post, make_tag, make_user
 
 POST_FIELDS = {
     "id", "url", "kind", "title", "body", "body_html", "status", "tags", "author",
+    "is_waiting_for_review",
     "vote_count", "comment_count", "has_voted", "created_at", "edited_at",
     "last_activity_at", "merged_into", "accepted_comment", "is_locked", "lock_reason",
     "tombstone",

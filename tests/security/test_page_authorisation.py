@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from frankly.accounts.models import ApiToken
 from frankly.accounts.services import create_api_token
-from tests.conftest import make_tag
+from frankly.feedback.models import Post
+from tests.conftest import make_post, make_tag
 from tests.security.test_authorisation import (
     ANYONE_SIGNED_IN,
     OWNER,
@@ -76,6 +77,11 @@ PAGE_WRITES = {
     "feedback:accept": PageWrite(
         OWNER_OR_STAFF,
         lambda w: (_r("feedback:accept", w.question.pk), {"comment": w.answer.pk}),
+    ),
+    "feedback:approve": PageWrite(STAFF, lambda w: (_r("feedback:approve", w.held.pk), {})),
+    "feedback:reject": PageWrite(
+        STAFF,
+        lambda w: (_r("feedback:reject", w.held.pk), {"rule": w.rule.pk, "reason": "Spam"}),
     ),
     "feedback:edit_comment": PageWrite(
         OWNER_OR_STAFF,
@@ -312,7 +318,11 @@ TOKEN_LINKS = {
 # Pages that read only the signed-in person's own data.
 OWN_READS = {"accounts:consents", "accounts:export_download"}
 # Pages only staff may read.
-STAFF_READS = {"incidents:checks": (), "incidents:check_draft": ("check",)}
+STAFF_READS = {
+    "incidents:checks": (),
+    "incidents:check_draft": ("check",),
+    "feedback:review_queue": (),
+}
 APPS = ("feedback", "accounts", "incidents", "transparency", "notify", "roadmap")
 
 
@@ -338,6 +348,8 @@ def world(people, settings):
     make_tag("ux")
     built = build_world(people)
     built.token, _ = create_api_token(user=people["customer"], name="laptop")
+    built.held = make_post(people["customer"], title="Waiting for review")
+    Post.objects.filter(pk=built.held.pk).update(held_at=timezone.now())
     return built
 
 

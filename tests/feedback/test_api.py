@@ -150,6 +150,7 @@ def test_listing_posts_returns_items_with_exactly_the_documented_fields(board, a
         "is_locked": False,
         "lock_reason": "",
         "tombstone": None,
+        "is_waiting_for_review": False,
     }
     assert close_in_time(item["created_at"], post.created_at)
     assert close_in_time(item["last_activity_at"], post.last_activity_at)

@@ -4,7 +4,10 @@ The defaults give a safe embedded run: SQLite in WAL mode under var/, DEBUG off,
 a secret key generated into var/ on first start.
 """
 
+import contextlib
+import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,8 +28,17 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Several processes may start at once on a new data directory (server workers,
+        # the two test suites): write privately, then link into place, so the first
+        # key written stays the key and nobody reads a half-written file.
+        fd, temporary = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 

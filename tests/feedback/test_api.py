@@ -436,6 +436,7 @@ def test_creating_a_post_returns_201_with_the_full_post(customer, billing, api_c
         "is_locked": False,
         "lock_reason": "",
         "tombstone": None,
+        "is_waiting_for_review": False,
         "is_following": True,
         "official_response": None,
     }

@@ -292,6 +292,11 @@ MIDDLEWARE += ["frankly.ratelimits.RateLimitMiddleware"]
 # than this many seconds after the form was shown (bots fill forms instantly).
 FORM_MIN_SECONDS = env.float("FRANKLY_FORM_MIN_SECONDS", default=3.0)
 
+# On SQLite, search ranks only the newest this-many posts that match (0: every
+# match). A common word matches half of a large community; ranking all of them costs
+# more than anyone reading the first page gains. See docs/scaling.md.
+FRANKLY_SEARCH_WINDOW = env.int("FRANKLY_SEARCH_WINDOW", default=2000)
+
 # Login lockout (django-axes): after this many failed logins for one email from one
 # address, logins for that pair are refused until the cool-off ends.
 INSTALLED_APPS += ["axes"]

@@ -157,6 +157,12 @@ PAGE_WRITES = {
             {"status": "degraded_performance"},
         ),
     ),
+    "incidents:private_rotate": PageWrite(
+        STAFF, lambda w: (_r("incidents:private_rotate", w.private_page.slug), {})
+    ),
+    "incidents:private_revoke": PageWrite(
+        STAFF, lambda w: (_r("incidents:private_revoke", w.private_page.slug), {})
+    ),
     "incidents:subscribe": PageWrite(
         EVERYONE, lambda w: (_r("incidents:subscribe"), {"email": "reader@example.com"})
     ),
@@ -368,6 +374,10 @@ PAGE_READS = {
 }  # fmt: skip
 TOKEN_LINKS = {
     "sso",  # a signed sign-in token from the customer's own product
+    # Private status pages: their members and staff, or the page's secret link; their
+    # own matrix is in tests/incidents/test_private_pages.py.
+    "incidents:private_page",
+    "incidents:private_feed",
     "incidents:confirm",
     "incidents:unsubscribe",
     "notify:unsubscribe",
@@ -378,7 +388,6 @@ TOKEN_LINKS = {
 SIGNED_HOOKS = {"integrations:github_webhook", "integrations:gitlab_webhook"}
 # Pages that read only the signed-in person's own data.
 OWN_READS = {"accounts:consents", "accounts:export_download"}
-# Pages only staff may read.
 # Pages only staff may read, with the world's objects their URL needs.
 STAFF_READS = {
     "incidents:checks": (),

@@ -275,6 +275,9 @@ WEBHOOK_TIMEOUT = env.float("FRANKLY_WEBHOOK_TIMEOUT", default=10.0)
 
 # The public moderation log names the moderator's role; set this to name the person.
 MODLOG_SHOWS_NAMES = env.bool("FRANKLY_MODLOG_SHOWS_NAMES", default=False)
+# New posts of a customer wait for staff review until this many of their posts are
+# approved (0: never held). Against spam from fresh accounts.
+HOLD_FIRST_POSTS = env.int("FRANKLY_HOLD_FIRST_POSTS", default=0)
 
 LOGGING = {
     "version": 1,

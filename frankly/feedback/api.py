@@ -63,6 +63,11 @@ class PostOut(ResponseBody):
     is_locked: bool = False
     lock_reason: str = ""
     tombstone: TombstoneOut | None = None
+    is_waiting_for_review: bool = Field(
+        False,
+        description="True while the post is held for staff review: only its author and "
+        "staff see it.",
+    )
 
 
 class PostDetailOut(PostOut):
@@ -192,6 +197,7 @@ def post_out(post: Post, viewer=None) -> dict:
         "is_locked": post.is_locked,
         "lock_reason": post.lock_reason,
         "tombstone": tombstones.tombstone(post),
+        "is_waiting_for_review": post.is_held,
     }
 
 
@@ -323,11 +329,13 @@ def unvote(request, post_id: int):
 )
 def list_comments(request, post_id: int, cursor: Query[str | None] = None, limit: Query[int] = 50):
     from frankly.cursor import Key, paginate
-    from frankly.errors import Invalid
+    from frankly.errors import Invalid, NotFound
 
     if not 1 <= limit <= 200:
         raise Invalid(_("Ask for between 1 and 200 comments at a time."), field="limit")
     post = services.get_post(post_id)
+    if not post.is_visible_to(request.user):
+        raise NotFound(f"There is no post #{post_id}.")
     page = paginate(
         Comment.objects.filter(post=post).select_related("author", "hidden_by"),
         keys=[Key("created_at", descending=False), Key("id", descending=False)],

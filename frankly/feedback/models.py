@@ -43,10 +43,21 @@ class PostQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def listed(self) -> "PostQuerySet":
-        """What the board lists: not merged, not hidden, not deleted."""
+        """What the board lists: published (not held for review), not merged, not
+        hidden, not deleted."""
         return self.filter(
-            merged_into__isnull=True, hidden_by__isnull=True, deleted_at__isnull=True
+            held_at__isnull=True,
+            merged_into__isnull=True,
+            hidden_by__isnull=True,
+            deleted_at__isnull=True,
         )
+
+    def published(self) -> "PostQuerySet":
+        """Not waiting for review: what counts and statistics may include."""
+        return self.filter(held_at__isnull=True)
+
+    def waiting_for_review(self) -> "PostQuerySet":
+        return self.filter(held_at__isnull=False, hidden_by__isnull=True, deleted_at__isnull=True)
 
     def with_list_data(self, viewer=None) -> "PostQuerySet":
         """What a list row shows, fetched in a fixed number of queries (with
@@ -97,6 +108,9 @@ class Post(Moderatable):
     )
     locked_at = models.DateTimeField(null=True, blank=True)
     lock_reason = models.TextField(blank=True, max_length=2_000)
+    # Set while a new account's post waits for staff review (FRANKLY_HOLD_FIRST_POSTS):
+    # only its author and staff see it, and nothing posting triggers has happened yet.
+    held_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -127,6 +141,20 @@ class Post(Moderatable):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
+
+    def is_visible_to(self, viewer) -> bool:
+        """A held post exists only for its author and staff."""
+        if not self.is_held:
+            return True
+        return bool(
+            viewer is not None
+            and viewer.is_authenticated
+            and (viewer.is_staff or viewer.pk == self.author_id)
+        )
 
 
 class Vote(models.Model):

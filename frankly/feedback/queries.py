@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from frankly.cursor import Key, Page, paginate
-from frankly.errors import Invalid
+from frankly.errors import Invalid, NotFound
 from frankly.feedback.models import Comment, Kind, Post, Status, Tag, Vote
 from frankly.feedback.search import filter_by_text
 
@@ -124,7 +124,20 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
         )
         .prefetch_related("tags", "status_changes__actor")
     )
-    return with_viewer_votes(posts, viewer).get()
+    post = with_viewer_votes(posts, viewer).get()
+    if not post.is_visible_to(viewer):
+        raise NotFound(f"There is no post #{post_id}.")
+    return post
+
+
+def review_queue() -> QuerySet:
+    """Posts waiting for staff review, oldest first (they have waited longest)."""
+    return (
+        Post.objects.waiting_for_review()
+        .select_related("author")
+        .prefetch_related("tags")
+        .order_by("held_at", "id")
+    )
 
 
 # A long thread shows its first and its latest comments; the ones between wait behind

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frankly.feedback import merge_views, views
+from frankly.feedback import merge_views, review_views, views
 from frankly.feedback.feeds import PostActivityFeed, PostsFeed
 
 app_name = "feedback"
@@ -21,6 +21,9 @@ urlpatterns = [
     path("posts/<int:post_id>/tags/", views.set_tags, name="tags"),
     path("posts/<int:post_id>/accept/", views.accept_answer, name="accept"),
     path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit_comment"),
+    path("review/", review_views.review_queue, name="review_queue"),
+    path("posts/<int:post_id>/approve/", review_views.approve, name="approve"),
+    path("posts/<int:post_id>/reject/", review_views.reject, name="reject"),
     path("people/<int:user_id>/", views.profile, name="profile"),
     path(
         "posts/<int:post_id>/withdraw-merged-vote/",

@@ -67,7 +67,9 @@ def summary(*, now: datetime | None = None) -> dict:
             .order_by()
         )
         out[f"last_{days}_days"] = {
-            "posts": Post.objects.filter(created_at__gte=since, created_at__lte=now).count(),
+            "posts": Post.objects.published()
+            .filter(created_at__gte=since, created_at__lte=now)
+            .count(),
             "comments": Comment.objects.filter(created_at__gte=since, created_at__lte=now).count(),
             "sentiment": {band: bands.get(band, 0) for band in Band.values},
         }

@@ -116,9 +116,8 @@ def monthly(*, months: int = 12, now: datetime | None = None) -> list[Month]:
     for _ in range(months - 1):
         first_month = (first_month - timedelta(days=1)).replace(day=1)
     posts = list(
-        Post.objects.filter(
-            created_at__gte=first_month, created_at__lte=now, author_was_staff=False
-        )
+        Post.objects.published()
+        .filter(created_at__gte=first_month, created_at__lte=now, author_was_staff=False)
         .order_by()
         .values_list("id", "kind", "created_at")
     )

@@ -45,7 +45,8 @@ def _periods(since: datetime, now: datetime, by: str) -> list:
 def volume(*, since: datetime, now: datetime, by: str = "day") -> list[dict]:
     """Posts, comments and their sentiment bands per day or week."""
     posts = dict(
-        Post.objects.filter(created_at__gte=since, created_at__lte=now)
+        Post.objects.published()
+        .filter(created_at__gte=since, created_at__lte=now)
         .annotate(period=_period(by))
         .values("period")
         .annotate(n=Count("id"))
@@ -99,7 +100,8 @@ def volume_split(*, since: datetime, now: datetime, by: str, split: str) -> tupl
     """
     field = {"kind": "kind", "status": "status", "tag": "tags__name"}[split]
     counted = (
-        Post.objects.filter(created_at__gte=since, created_at__lte=now)
+        Post.objects.published()
+        .filter(created_at__gte=since, created_at__lte=now)
         .annotate(period=_period(by))
         .values("period", field)
         .annotate(n=Count("id", distinct=True))
@@ -132,12 +134,12 @@ def _counts(queryset, field: str, labels: dict) -> list[dict]:
 
 
 def by_kind(*, since: datetime, now: datetime) -> list[dict]:
-    posts = Post.objects.filter(created_at__gte=since, created_at__lte=now)
+    posts = Post.objects.published().filter(created_at__gte=since, created_at__lte=now)
     return _counts(posts, "kind", dict(Kind.choices))
 
 
 def by_status(*, since: datetime, now: datetime) -> list[dict]:
-    posts = Post.objects.filter(created_at__gte=since, created_at__lte=now)
+    posts = Post.objects.published().filter(created_at__gte=since, created_at__lte=now)
     return _counts(posts, "status", dict(Status.choices))
 
 

@@ -56,6 +56,8 @@ def texts_visible_to(obj, viewer) -> bool:
         tombstone = True
     if getattr(obj, "published_at", True) is None:  # a draft (changelog): staff's work
         tombstone = True
+    if getattr(obj, "held_at", None) is not None:  # a post waiting for review
+        tombstone = True
     if getattr(getattr(obj, "incident", None), "private_page_id", None):
         tombstone = True  # a private status page's incident: not for the public
     if not tombstone:

@@ -2,8 +2,11 @@
 
 ``browser`` is launched once for all browser tests; ``page`` is a fresh context per test, and
 ``new_page(**context_options)`` opens more (for example ``java_script_enabled=False``).
-Every page a test opened is screenshotted to ``test-artifacts/<test name>.png`` at the
-end of the test, pass or fail, so a failure can be seen and not only read.
+Every page a test opened is screenshotted to ``<test name>.png`` in the screenshot
+directory at the end of the test, pass or fail, so a failure can be seen and not only
+read. That directory is ``test-artifacts/screenshots/`` (ignored by git), or
+``$FRANKLY_SCREENSHOT_DIR`` when set (CI keeps it as an artifact). ``checkpoint(page,
+step)`` screenshots a journey's step and runs axe-core on it.
 """
 
 import os
@@ -25,6 +28,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 5_000
+
+
+def screenshot_dir(config) -> Path:
+    configured = os.environ.get("FRANKLY_SCREENSHOT_DIR")
+    path = Path(configured) if configured else config.rootpath / "test-artifacts" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -80,8 +90,7 @@ def new_page(browser: Browser, live_server, request) -> Iterator[Callable[..., P
 
     yield open_page
 
-    artifacts = request.config.rootpath / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
+    artifacts = screenshot_dir(request.config)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     try:
         for number, page in enumerate(pages, start=1):
@@ -96,3 +105,23 @@ def new_page(browser: Browser, live_server, request) -> Iterator[Callable[..., P
 @pytest.fixture
 def page(new_page) -> Page:
     return new_page()
+
+
+@pytest.fixture
+def checkpoint(request) -> Callable[[Page, str], None]:
+    """Screenshot a journey's step to ``<test>-<nn>-<step>.png`` and check the page with
+    axe-core: no serious or critical violations. The page's context needs
+    ``bypass_csp=True`` for axe to be injected."""
+    from tests.browser.axe import violations
+
+    directory = screenshot_dir(request.config)
+    test = re.sub(r"[^\w.-]+", "_", request.node.name)
+    steps: list[str] = []
+
+    def check(page: Page, step: str) -> None:
+        steps.append(step)
+        page.screenshot(path=directory / f"{test}-{len(steps):02d}-{step}.png", full_page=True)
+        problems = violations(page)
+        assert not problems, (page.url, problems)
+
+    return check

@@ -1,13 +1,15 @@
 """axe-core (vendored from npm: tests/browser/vendor/axe.min.js, MPL-2.0) checks the
 main pages, signed out and signed in, against WCAG 2 A and AA: no serious or critical
-violations. Each page is screenshotted to test-artifacts/a11y-<page>.png."""
+violations. Each page is screenshotted to a11y-<page>.png in the screenshot directory
+(test-artifacts/screenshots/, or $FRANKLY_SCREENSHOT_DIR)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.axe import violations
+from tests.browser.conftest import screenshot_dir
 from tests.browser.test_journeys import log_in
 from tests.conftest import make_user
 from tests.security.world import World
@@ -16,26 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
-
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-BLOCKING = {"serious", "critical"}
-
-
-def violations(page: Page) -> list[dict]:
-    page.evaluate(AXE)
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
-    )
-    return [
-        {
-            "rule": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "where": [n["target"] for n in v["nodes"][:3]],
-        }
-        for v in result["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 @pytest.fixture
@@ -87,8 +69,7 @@ def test_main_pages_have_no_serious_accessibility_violations(new_page, seeded, s
     page: Page = new_page(bypass_csp=True)
     if signed_in:
         log_in(page, seeded.customer)
-    artifacts = request.config.rootpath / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
+    artifacts = screenshot_dir(request.config)
     found = {}
     for url in _pages(seeded, signed_in=signed_in):
         response = page.goto(url)

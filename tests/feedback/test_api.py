@@ -28,6 +28,7 @@ from tests.conftest import make_post, make_tag, make_user
 
 POST_FIELDS = {
     "id", "url", "kind", "title", "body", "body_html", "status", "tags", "author",
+    "is_waiting_for_review",
     "vote_count", "comment_count", "has_voted", "created_at", "edited_at",
     "last_activity_at", "merged_into", "accepted_comment", "is_locked", "lock_reason",
     "tombstone",
@@ -149,6 +150,7 @@ def test_listing_posts_returns_items_with_exactly_the_documented_fields(board, a
         "is_locked": False,
         "lock_reason": "",
         "tombstone": None,
+        "is_waiting_for_review": False,
     }
     assert close_in_time(item["created_at"], post.created_at)
     assert close_in_time(item["last_activity_at"], post.last_activity_at)
@@ -434,6 +436,7 @@ def test_creating_a_post_returns_201_with_the_full_post(customer, billing, api_c
         "is_locked": False,
         "lock_reason": "",
         "tombstone": None,
+        "is_waiting_for_review": False,
         "is_following": True,
         "official_response": None,
     }

@@ -8,6 +8,7 @@ is split by topic; this package exports it all under one name.
 from frankly.feedback.services.checks import MAX_ID, get_post
 from frankly.feedback.services.comments import accept_answer, add_comment, edit_comment
 from frankly.feedback.services.posts import create_post, edit_post, follow_post, unfollow_post
+from frankly.feedback.services.review import approve_post, reject_post
 from frankly.feedback.services.staff import (
     change_status,
     create_tag,
@@ -21,6 +22,7 @@ __all__ = [
     "accept_answer",
     "add_comment",
     "add_vote",
+    "approve_post",
     "change_status",
     "create_post",
     "create_tag",
@@ -29,6 +31,7 @@ __all__ = [
     "follow_post",
     "get_post",
     "merge_posts",
+    "reject_post",
     "remove_vote",
     "set_official_response",
     "toggle_vote",

@@ -75,7 +75,8 @@ def follow(user, post: Post) -> None:
 
 
 def refuse_if_closed(post: Post, *, commenting: bool = False) -> None:
-    """Merged, hidden or deleted posts take no votes or comments; locked ones no comments."""
+    """Merged, hidden, deleted or held posts take no votes or comments; locked ones no
+    comments."""
     if post.merged_into_id:
         raise Conflict(
             f"This post was merged into #{post.merged_into_id}. Vote and comment there instead."
@@ -84,6 +85,10 @@ def refuse_if_closed(post: Post, *, commenting: bool = False) -> None:
         raise Conflict(_("Its author deleted this post."))
     if post.is_hidden:
         raise Conflict(_("A moderator hid this post; it takes no votes or comments."))
+    if post.is_held:
+        raise Conflict(
+            _("This post is waiting for review by staff; it takes part once they approve it.")
+        )
     if commenting and post.is_locked:
         raise Conflict(f"This thread is locked: {post.lock_reason}")
 

@@ -2,12 +2,13 @@
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frankly.access import require_signed_in
-from frankly.errors import Conflict, Invalid, NotAllowed
+from frankly.errors import Conflict, Invalid, NotAllowed, NotFound
 from frankly.feedback import trending
 from frankly.feedback.caching import bump_board_version
 from frankly.feedback.models import Follow, Kind, Post
@@ -50,10 +51,29 @@ def create_post(*, author, kind: str, title: str, body: str = "", tags: Iterable
         trending=trending.initial(now),
     )
     full_clean_or_invalid(post, exclude=["author", "merged_into", "accepted_comment", "hidden_by"])
+    post.held_at = now if must_wait_for_review(author) else None
     post.save()
     if tag_objects:
         post.tags.set(tag_objects)
     follow(author, post)
+    if not post.is_held:
+        announce_post(post, tags=tag_objects)
+    return post
+
+
+def must_wait_for_review(author) -> bool:
+    """Whether a new post of ``author`` is held: customers' posts are, until
+    FRANKLY_HOLD_FIRST_POSTS of theirs have been published (approved or never held)."""
+    needed = settings.HOLD_FIRST_POSTS
+    if needed <= 0 or author.is_staff:
+        return False
+    published = Post.objects.filter(author=author, held_at__isnull=True, hidden_by__isnull=True)
+    return published.count() < needed
+
+
+def announce_post(post: Post, *, tags: list | None = None) -> None:
+    """What publishing a post sets off: sentiment scoring, the post.created webhook, a
+    fresh board. Called once per post: at creation, or when staff approve a held one."""
     insights.post_written(post)
     events.webhook_event(
         "post.created",
@@ -64,13 +84,12 @@ def create_post(*, author, kind: str, title: str, body: str = "", tags: Iterable
                 "title": post.title,
                 "body": post.body,
                 "url": post.get_absolute_url(),
-                "tags": [t.slug for t in tag_objects],
-                "author": author.public_name,
+                "tags": [t.slug for t in (post.tags.all() if tags is None else tags)],
+                "author": post.author.public_name if post.author else None,
             },
         },
     )
     bump_board_version()
-    return post
 
 
 @transaction.atomic
@@ -118,7 +137,8 @@ def edit_post(
             new={"title": post.title, "body": post.body},
             reason=reason,
         )
-        insights.post_written(post)
+        if not post.is_held:
+            insights.post_written(post)
     if tags is not None:
         post.tags.set(resolve_tags(tags))
     bump_board_version()
@@ -129,7 +149,10 @@ def edit_post(
 def follow_post(*, user, post_id: int) -> None:
     """Follow a post to hear about its changes."""
     require_signed_in(user)
-    follow(user, get_post(post_id))
+    post = get_post(post_id)
+    if not post.is_visible_to(user):
+        raise NotFound(f"There is no post #{post_id}.")
+    follow(user, post)
 
 
 @transaction.atomic

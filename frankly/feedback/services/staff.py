@@ -83,6 +83,8 @@ def set_official_response(*, actor, post_id: int, body: str, reason: str = "") -
     post = get_post(post_id, for_update=True)
     if post.is_tombstone:
         raise Conflict(_("This post is hidden or deleted; it takes no official response."))
+    if post.is_held:
+        raise Conflict(_("This post is waiting for review. Approve it first, then respond."))
     body = clean_body(body, limit=10_000, required=True, what="response")
     now = timezone.now()
     response = OfficialResponse.objects.filter(post=post).first()
@@ -145,6 +147,8 @@ def merge_posts(*, actor, duplicate_id: int, original_id: int) -> Post:
         )
     if original.is_tombstone:
         raise Conflict(f"Post #{original.pk} is hidden or deleted; merge into a visible post.")
+    if duplicate.is_held or original.is_held:
+        raise Conflict("A post waiting for review cannot be merged. Approve or reject it first.")
     already = Vote.objects.filter(post=original).values("user_id")
     Vote.objects.filter(post=duplicate).exclude(user_id__in=already).update(
         post=original, merged_from=duplicate

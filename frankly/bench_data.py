@@ -236,6 +236,8 @@ def build(*, scale: float = 1.0, seed: int = 10, out=None) -> Built:
                 "created_at",
                 "last_activity_at",
                 "lock_reason",
+                "imported_vote_count",
+                "imported_from",
             ],
             (
                 (
@@ -252,6 +254,8 @@ def build(*, scale: float = 1.0, seed: int = 10, out=None) -> Built:
                     p["trending"],
                     p["created_at"],
                     p["last_activity_at"],
+                    "",
+                    0,
                     "",
                 )
                 for p in posts
@@ -280,8 +284,9 @@ def build(*, scale: float = 1.0, seed: int = 10, out=None) -> Built:
                 "body",
                 "body_html",
                 "created_at",
+                "imported_from",
             ],
-            comment_rows,
+            ((*row, "") for row in comment_rows),
         )
         say(f"{len(comment_rows)} comments")
         _reset_sequences(User, Post, Tag, *_through_models())

@@ -29,9 +29,20 @@ def _tick(last_digest_day: list) -> None:
         tasks.send_daily_digests.enqueue()
         last_digest_day[0] = now.date()
     _check_for_backlash(now)
+    _refresh_statistics(now)
 
 
 _last_backlash_check = [None]
+_last_statistics_day = [None]
+
+
+def _refresh_statistics(now: datetime) -> None:
+    """Once a day, fresh planner statistics on SQLite (frankly/statistics.py)."""
+    from frankly.statistics import refresh_statistics
+
+    if _last_statistics_day[0] != now.date():
+        refresh_statistics()
+        _last_statistics_day[0] = now.date()
 
 
 def _check_for_backlash(now: datetime) -> None:

@@ -166,6 +166,10 @@ PAGE_WRITES = {
     "incidents:subscribe": PageWrite(
         EVERYONE, lambda w: (_r("incidents:subscribe"), {"email": "reader@example.com"})
     ),
+    # Django's language chooser: sets a cookie, stores nothing.
+    "set_language": PageWrite(
+        EVERYONE, lambda w: (_r("set_language"), {"language": "de", "next": "/"}), changes=False
+    ),
     # Takes back only a vote a merge moved; for anyone else it is a no-op with a note.
     "feedback:withdraw_merged_vote_here": PageWrite(
         ANYONE_SIGNED_IN,
@@ -375,7 +379,9 @@ PAGE_READS = {
     "incidents:sla", "incidents:sla_csv", "transparency:prove",
     "insights:responsiveness",
     # Site-wide pages outside any app namespace.
-    "healthz", "privacy", "testimonials_embed", "testimonials_widget",
+    "healthz", "privacy", "testimonials_embed", "testimonials_widget", "language",
+    # The theme's stylesheet and logo, named by their version.
+    "theming:css", "theming:logo",
 }  # fmt: skip
 TOKEN_LINKS = {
     "sso",  # a signed sign-in token from the customer's own product
@@ -414,6 +420,7 @@ STAFF_READS = {
     "staff_testimonials": (),
     "do_not_contact_csv": (),
     "site_export": (),
+    "staff_import": (),
 }
 # Namespaces that are not pages of ours: Django's admin (staff only, its own checks)
 # and the JSON API (tests/security/test_authorisation.py covers every route).

@@ -301,6 +301,7 @@ PAGE_READS = {
     "roadmap:roadmap", "roadmap:changelog", "roadmap:changelog_feed", "roadmap:entry",
     "roadmap:entry_slug",
     "incidents:sla", "incidents:sla_csv", "transparency:prove",
+    "widget:script", "widget:panel",
 }  # fmt: skip
 TOKEN_LINKS = {
     "incidents:confirm",
@@ -313,7 +314,7 @@ TOKEN_LINKS = {
 OWN_READS = {"accounts:consents", "accounts:export_download"}
 # Pages only staff may read.
 STAFF_READS = {"incidents:checks": (), "incidents:check_draft": ("check",)}
-APPS = ("feedback", "accounts", "incidents", "transparency", "notify", "roadmap")
+APPS = ("feedback", "accounts", "incidents", "transparency", "notify", "roadmap", "widget")
 
 
 def page_url_names() -> set[str]:

@@ -5,6 +5,7 @@ import uuid
 
 import jwt
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from frankly.accounts.models import User
@@ -164,4 +165,41 @@ def test_a_disabled_persons_widget_token_stops_working(customer):
     customer.is_active = False
     customer.save()
     assert call("post", "/posts", token, {"title": "Still here?"}).status_code == 401
+    assert Post.objects.count() == 0
+
+
+@pytest.fixture
+def limits(settings):
+    cache.clear()
+
+    def set_limits(**rates):
+        settings.RATE_LIMITS = {**settings.RATE_LIMITS, **rates}
+
+    yield set_limits
+    cache.clear()
+
+
+def test_widget_posts_and_votes_count_against_the_same_rate_limits(customer, limits):
+    limits(post="2/m", vote="1/m")
+    token = issue_widget_token(customer)
+    target = make_post(make_user(), title="Keyboard shortcuts")
+    statuses = [call("post", "/posts", token, {"title": f"Idea {n}"}).status_code for n in range(3)]
+    votes = [call("post", f"/posts/{target.pk}/vote", token, {}).status_code for _ in range(2)]
+    assert (statuses, votes) == ([201, 201, 429], [200, 429])
+    assert Post.objects.filter(author=customer).count() == 2
+
+
+def test_the_token_exchange_is_limited_like_a_login(db, limits):
+    limits(login="2/m")
+    answers = [exchange(sso_token()) for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert "Too many login attempts" in answers[2].json()["detail"]
+    assert UsedSsoToken.objects.count() == 2
+
+
+def test_the_rules_of_posting_apply_to_the_widget(customer):
+    token = issue_widget_token(customer)
+    response = call("post", "/posts", token, {"title": "   "})
+    assert response.status_code == 422
+    assert response.json()["field"] == "title"
     assert Post.objects.count() == 0

@@ -56,6 +56,7 @@
     isOpen = true;
     box.style.display = "block";
     button.setAttribute("aria-expanded", "true");
+    frame.focus();
   }
 
   function close() {

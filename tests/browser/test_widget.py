@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from frankly.accounts.models import User
 from frankly.feedback.models import Post, Vote
+from tests.browser.test_accessibility import violations
 from tests.conftest import make_post
 
 pytestmark = [
@@ -162,6 +163,8 @@ def test_without_a_token_the_widget_asks_to_sign_in_and_writes_nothing(
     expect(panel.get_by_role("alert")).to_contain_text("Sign in to vote.")
     panel.get_by_role("button", name="Post", exact=True).click()
     expect(panel.get_by_role("alert")).to_contain_text("Sign in to post.")
+    panel_frame = next(f for f in page.frames if f.url.endswith("/widget/panel/"))
+    assert violations(panel_frame) == []
 
     # The normal sign-in, first-party in a tab of its own.
     with page.context.expect_page() as tab_info:

@@ -33,6 +33,10 @@
       init.body = JSON.stringify(data);
     }
     return fetch(api + path, init).then(function (response) {
+      if (response.status === 401 && token) {
+        token = null; // expired: say so rather than act anonymously without a word
+        whoText.textContent = "Your sign-in here has expired. Reload the page to sign in again.";
+      }
       return response.json().then(
         function (json) {
           return { ok: response.ok, status: response.status, json: json };

@@ -28,12 +28,12 @@ demo: install
 	$(BIN)/frankly migrate --no-input
 	$(BIN)/frankly demo
 
-# The whole suite, first on SQLite, then on PostgreSQL (a fresh database per run).
+# The whole suite on SQLite and on PostgreSQL (a fresh database each), the two side by
+# side on two cores; FRANKLY_TEST_SEQUENTIAL=1 runs one after the other.
 test: install
 	bash scripts/test-prerequisites
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	bash scripts/test-both
 
 test-sqlite: install
 	@echo "== tests on SQLite =="

@@ -4,7 +4,10 @@ The defaults give a safe embedded run: SQLite in WAL mode under var/, DEBUG off,
 a secret key generated into var/ on first start.
 """
 
+import contextlib
+import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,8 +28,17 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Several processes may start at once on a new data directory (server workers,
+        # the two test suites): write privately, then link into place, so the first
+        # key written stays the key and nobody reads a half-written file.
+        fd, temporary = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 
@@ -276,6 +288,11 @@ MIDDLEWARE += ["frankly.ratelimits.RateLimitMiddleware"]
 # Public forms carry a hidden honeypot field and refuse a submission sent sooner
 # than this many seconds after the form was shown (bots fill forms instantly).
 FORM_MIN_SECONDS = env.float("FRANKLY_FORM_MIN_SECONDS", default=3.0)
+
+# Search ranks only the newest this-many posts that match (0: every match). A common
+# word matches half of a large community; ranking all of them costs more than anyone
+# reading the first page gains. See docs/scaling.md.
+FRANKLY_SEARCH_WINDOW = env.int("FRANKLY_SEARCH_WINDOW", default=2000)
 
 # Login lockout (django-axes): after this many failed logins for one email from one
 # address, logins for that pair are refused until the cool-off ends.

@@ -16,6 +16,7 @@ from django.db import connection
 from frankly.accounts.services import create_api_token
 from frankly.incidents import services as incidents
 from tests.conftest import make_post, make_user
+from tests.redis_db import private_redis_db
 from tests.test_serve import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def _redis_url() -> str:
     if ping.stdout.strip() != "PONG" and not os.environ.get("CI"):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     # A database of its own; the cache keys name versions, so old keys never match.
-    return f"redis://127.0.0.1:6379/{uuid.uuid4().int % 15 + 1}"
+    return f"redis://127.0.0.1:6379/{private_redis_db()}"
 
 
 def _database_url() -> str:

@@ -7,25 +7,25 @@ from ninja import Field, Query, Router, Schema
 from frankly.accounts.auth import ANYONE, ANYONE_OR_WIDGET, SIGNED_IN, SIGNED_IN_OR_WIDGET
 from frankly.feedback import queries, services
 from frankly.feedback.models import Comment, Kind, Post, Status
-from frankly.schemas import RequestBody
+from frankly.schemas import RequestBody, ResponseBody
 from frankly.transparency import moderation, tombstones
 
 router = Router(tags=["feedback"])
 
 
-class AuthorOut(Schema):
+class AuthorOut(ResponseBody):
     id: int | None = Field(description="None when the person keeps their profile private.")
     name: str
     is_staff: bool
 
 
-class TagOut(Schema):
+class TagOut(ResponseBody):
     slug: str
     name: str
     description: str
 
 
-class OfficialResponseOut(Schema):
+class OfficialResponseOut(ResponseBody):
     body: str
     body_html: str
     author: AuthorOut | None
@@ -33,7 +33,7 @@ class OfficialResponseOut(Schema):
     edited_at: datetime | None
 
 
-class TombstoneOut(Schema):
+class TombstoneOut(ResponseBody):
     kind: str = Field(description="hidden or deleted")
     text: str
     rule: str | None
@@ -41,7 +41,7 @@ class TombstoneOut(Schema):
     at: datetime
 
 
-class PostOut(Schema):
+class PostOut(ResponseBody):
     id: int
     url: str
     kind: Kind
@@ -69,7 +69,7 @@ class PostDetailOut(PostOut):
     official_response: OfficialResponseOut | None
 
 
-class PostListOut(Schema):
+class PostListOut(ResponseBody):
     items: list[PostOut]
     next: str | None
 
@@ -88,7 +88,7 @@ class PostPatch(RequestBody):
     reason: str = Field("", max_length=300, description="Shown in the public edit history")
 
 
-class CommentOut(Schema):
+class CommentOut(ResponseBody):
     id: int
     post: int
     parent: int | None
@@ -106,7 +106,7 @@ class CommentPatch(RequestBody):
     reason: str = Field("", max_length=300)
 
 
-class CommentListOut(Schema):
+class CommentListOut(ResponseBody):
     items: list[CommentOut]
     next: str | None
 
@@ -121,7 +121,7 @@ class StatusIn(RequestBody):
     note: str = Field("", max_length=100_000)
 
 
-class StatusChangeOut(Schema):
+class StatusChangeOut(ResponseBody):
     post: int
     from_status: Status
     to_status: Status
@@ -138,7 +138,7 @@ class MergeIn(RequestBody):
     into: int
 
 
-class VoteOut(Schema):
+class VoteOut(ResponseBody):
     post: int
     vote_count: int
     has_voted: bool
@@ -176,7 +176,9 @@ def post_out(post: Post, viewer=None) -> dict:
         "body": post.body if shown else None,
         "body_html": post.body_html if shown else None,
         "status": post.status,
-        "tags": [t.slug for t in post.tags.all()],
+        "tags": [t.slug for t in post.tag_list]
+        if hasattr(post, "tag_list")
+        else [t.slug for t in post.tags.all()],
         "author": None if post.is_deleted else author_out(post.author, post.author_was_staff),
         "vote_count": post.vote_count,
         "comment_count": post.comment_count,

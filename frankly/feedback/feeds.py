@@ -67,7 +67,7 @@ class PostsFeed(AtomFeed):
         tag_name = ""
         if filters["tag"]:
             tag_name = next(
-                (t.name for p in page.items for t in p.tags.all() if t.slug == filters["tag"]),
+                (t.name for p in page.items for t in p.tag_list if t.slug == filters["tag"]),
                 filters["tag"],
             )
         return _Filtered(
@@ -108,7 +108,7 @@ class PostsFeed(AtomFeed):
         return item.author.public_name if item.author else None
 
     def item_categories(self, item: Post) -> list[str]:
-        return [item.get_kind_display(), *(t.name for t in item.tags.all())]
+        return [item.get_kind_display(), *(t.name for t in item.tag_list)]
 
     def item_pubdate(self, item: Post) -> datetime:
         return item.created_at

@@ -23,6 +23,27 @@ SORT_LABELS = {
 }
 
 
+def attach_tags(posts: list[Post]) -> list[Post]:
+    """Give each post its tags in one query, as ``post.tag_list``.
+
+    prefetch_related("tags") does the same but builds a related manager and a
+    filtered queryset per post: most of a list page's time once the rows are read.
+    """
+    if not posts:
+        return posts
+    by_post: dict[int, list[Tag]] = {post.pk: [] for post in posts}
+    rows = (
+        Post.tags.through.objects.filter(post_id__in=by_post)
+        .order_by("tag__name")
+        .values_list("post_id", "tag_id", "tag__name", "tag__slug", "tag__description")
+    )
+    for post_id, tag_id, name, slug, description in rows:
+        by_post[post_id].append(Tag(id=tag_id, name=name, slug=slug, description=description))
+    for post in posts:
+        post.tag_list = by_post[post.pk]
+    return posts
+
+
 def with_viewer_votes(queryset: QuerySet, viewer) -> QuerySet:
     """Annotate ``has_voted`` for the viewer in the same query."""
     if viewer is not None and viewer.is_authenticated:
@@ -62,7 +83,7 @@ def list_posts(
         )
     if not 1 <= limit <= 100:
         raise Invalid("Ask for between 1 and 100 posts at a time.", field="limit")
-    posts = Post.objects.listed().with_list_data()
+    posts = Post.objects.listed().with_list_data(viewer)
     if kind:
         posts = posts.filter(kind=kind)
     if status:
@@ -77,7 +98,9 @@ def list_posts(
     if q:
         posts = filter_by_text(posts, q)
     posts = with_viewer_votes(posts, viewer)
-    return paginate(posts, keys=SORTS[sort], cursor=cursor, limit=limit)
+    page = paginate(posts, keys=SORTS[sort], cursor=cursor, limit=limit)
+    attach_tags(page.items)
+    return page
 
 
 def post_detail(post_id: int, *, viewer=None) -> Post:

@@ -356,9 +356,14 @@ def profile(request, user_id: int):
     viewer = request.user
     if person.hides_profile and viewer.pk != person.pk and not viewer.is_staff:
         raise Http404("This profile is private, or there is no such person.")
-    posts = queries.with_viewer_votes(
-        person.posts.listed().with_list_data().order_by("-created_at", "-id"), request.user
-    )[:50]
+    posts = queries.attach_tags(
+        list(
+            queries.with_viewer_votes(
+                person.posts.listed().with_list_data(request.user).order_by("-created_at", "-id"),
+                request.user,
+            )[:50]
+        )
+    )
     comments = (
         Comment.objects.filter(author=person, hidden_by__isnull=True, deleted_at__isnull=True)
         .select_related("post")

@@ -134,7 +134,7 @@ def status(request):
 
     from django.core.serializers.json import DjangoJSONEncoder
 
-    services.advance_maintenance()
+    caching.advance_maintenance_when_due(request)
     return caching.cached_response(
         request,
         name="api",

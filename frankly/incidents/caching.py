@@ -54,6 +54,32 @@ def current_version() -> tuple[int, datetime]:
     return version, changed_at
 
 
+def version_for(request) -> tuple[int, datetime]:
+    """The status version, read once per request."""
+    memo = getattr(request, "_status_version", None)
+    if memo is None:
+        memo = request._status_version = current_version()
+    return memo
+
+
+def advance_maintenance_when_due(request) -> None:
+    """Start or finish the maintenance windows that are due, without a query per
+    request: the next moment a window starts or ends is cached per status version
+    (each maintenance write bumps the version, and so does each start and finish)."""
+    from frankly.incidents import queries, services
+
+    version, changed_at = version_for(request)
+    key = f"status:maintenance-next:{version}:{changed_at.timestamp()}"
+    next_change = cache.get(key)
+    if next_change is None:
+        moment = queries.next_maintenance_change()
+        next_change = moment.timestamp() if moment else "never"
+        cache.set(key, next_change, CACHE_SECONDS)
+    due = next_change != "never" and timezone.now().timestamp() >= next_change
+    if due and services.advance_maintenance():
+        request._status_version = None  # read the new version
+
+
 def cached_response(
     request,
     *,
@@ -68,7 +94,7 @@ def cached_response(
     ``render`` returns the body (str or bytes). Public responses carry an ETag,
     Last-Modified and Cache-Control for a CDN, and answer 304 when they match.
     """
-    version, changed_at = current_version()
+    version, changed_at = version_for(request)
     # The time as well as the number: a database restored or rebuilt starts counting
     # again, and must not be served the renders of the one before from a shared cache.
     digest = hashlib.sha256(f"{name}:{version}:{changed_at.timestamp()}:{extra_key}".encode())

@@ -147,3 +147,18 @@ def _update_out(update: IncidentUpdate) -> dict:
         "created_at": update.created_at,
         "edited_at": update.edited_at,
     }
+
+
+def next_maintenance_change():
+    """When the next maintenance window starts or ends, or None if none is planned."""
+    from django.db.models import Min
+
+    from frankly.incidents.models import Maintenance, MaintenanceState
+
+    starts = Maintenance.objects.filter(state=MaintenanceState.SCHEDULED).aggregate(
+        at=Min("starts_at")
+    )["at"]
+    ends = Maintenance.objects.filter(state=MaintenanceState.IN_PROGRESS).aggregate(
+        at=Min("ends_at")
+    )["at"]
+    return min((t for t in (starts, ends) if t is not None), default=None)

@@ -54,7 +54,7 @@ def _today() -> str:
 
 @require_GET
 def status_page(request):
-    services.advance_maintenance()
+    caching.advance_maintenance_when_due(request)
     # Only anonymous visitors with no pending message share the cached page (it must
     # hold nothing personal: no CSRF token, no "you have signed out").
     shared = not request.user.is_authenticated and not len(messages.get_messages(request))

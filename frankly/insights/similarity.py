@@ -26,7 +26,13 @@ from django.db.models import FloatField
 from django.db.models.expressions import RawSQL
 
 from frankly.feedback.models import Post
-from frankly.feedback.search import PG_VECTOR, words
+from frankly.feedback.search import (
+    PG_VECTOR,
+    postgres_window_condition,
+    sqlite_window_condition,
+    window,
+    words,
+)
 
 CANDIDATES = 40
 ENOUGH_PAIRS = 5
@@ -96,12 +102,16 @@ def _ranked(query_words: list[str], limit: int, *, pairs: bool) -> list[tuple[in
     if connection.vendor == "sqlite":
         # Ask FTS5 for its best matches directly (ORDER BY inside the virtual table),
         # rather than ranking every match through the ORM.
+        match = _match_expression(query_words, pairs=pairs)
+        bound, params = "", [match]
+        if window():
+            bound, params = f" AND {sqlite_window_condition()}", [match, match, window()]
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT rowid, -bm25(feedback_post_fts, 4.0, 1.0) FROM feedback_post_fts "
-                "WHERE feedback_post_fts MATCH %s ORDER BY bm25(feedback_post_fts, 4.0, 1.0) "
-                "LIMIT %s",
-                [_match_expression(query_words, pairs=pairs), limit],
+            cursor.execute(  # the SQL is constant; the words travel as parameters
+                "SELECT rowid, -bm25(feedback_post_fts, 4.0, 1.0) FROM feedback_post_fts "  # noqa: S608
+                f"WHERE feedback_post_fts MATCH %s{bound} "
+                "ORDER BY bm25(feedback_post_fts, 4.0, 1.0) LIMIT %s",
+                [*params, limit],
             )
             return [(row[0], float(row[1])) for row in cursor.fetchall()]
     tsquery = "to_tsquery('english'::regconfig, %s)"
@@ -112,9 +122,13 @@ def _ranked(query_words: list[str], limit: int, *, pairs: bool) -> list[tuple[in
         [text],
         output_field=FloatField(),
     )
+    where, params = [f"{PG_VECTOR} @@ {tsquery}"], [text]
+    if window():
+        where.append(postgres_window_condition(tsquery))
+        params += [text, window()]
     matching = (
         Post.objects.annotate(rank=rank)
-        .extra(where=[f"{PG_VECTOR} @@ {tsquery}"], params=[text])  # noqa: S610
+        .extra(where=where, params=params)  # noqa: S610
         .order_by("-rank", "-id")
     )
     return list(matching.values_list("id", "rank")[:limit])

@@ -148,3 +148,27 @@ def test_has_voted_is_annotated_for_the_viewer(customer, other_customer):
     services.add_vote(user=other_customer, post_id=post.pk)
     assert queries.list_posts(viewer=other_customer).items[0].has_voted is True
     assert queries.list_posts(viewer=customer).items[0].has_voted is False
+
+
+def test_search_ranks_only_the_newest_matches_when_a_window_is_set(customer, settings):
+    best = make_post(customer, title="Invoice invoice invoice", body="invoice")
+    newer = [make_post(customer, title=f"Export {n}", body="and an invoice") for n in range(2)]
+    settings.FRANKLY_SEARCH_WINDOW = 0  # rank every match
+    assert titles(queries.list_posts(q="invoice"))[0] == best.title
+    settings.FRANKLY_SEARCH_WINDOW = 2  # rank the newest two matches only
+    assert sorted(titles(queries.list_posts(q="invoice"))) == sorted(p.title for p in newer)
+    # A post that matches nothing does not count towards the window.
+    make_post(customer, title="Dark mode", body="nothing to do with it")
+    assert len(queries.list_posts(q="invoice").items) == 2
+
+
+def test_similar_titles_look_at_the_newest_matches_when_a_window_is_set(customer, settings):
+    from frankly.insights.similarity import similar_posts
+
+    old = make_post(customer, title="Export invoices to CSV")
+    for n in range(3):
+        make_post(customer, title=f"Export reports {n}")
+    settings.FRANKLY_SEARCH_WINDOW = 0
+    assert old.pk in [s.post.pk for s in similar_posts("Export invoices to CSV files")]
+    settings.FRANKLY_SEARCH_WINDOW = 3
+    assert old.pk not in [s.post.pk for s in similar_posts("Export invoices to CSV files")]

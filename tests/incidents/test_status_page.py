@@ -512,3 +512,47 @@ def test_the_feed_sends_cache_headers_and_is_fresh_after_an_update(staff, incide
     again = Client().get("/status/feed.atom", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200
     assert "A fix is rolling out." in feedparser.parse(again.content).entries[0].summary
+
+
+def test_quiet_days_in_a_row_are_one_bar_and_an_outage_day_stands_alone(staff, api):
+    from frankly.incidents.models import ComponentStatusChange
+
+    now = timezone.now()
+    api.status_changes.update(started_at=now - timedelta(days=120))
+    outage_start = (now - timedelta(days=10)).replace(hour=12, minute=0)
+    ComponentStatusChange.objects.create(
+        component=api, status="major_outage", started_at=outage_start
+    )
+    ComponentStatusChange.objects.create(
+        component=api, status="operational", started_at=outage_start + timedelta(minutes=30)
+    )
+    services.change_component_status(actor=staff, component_id=api.pk, status="operational")
+    (svg,) = uptime_svgs(html(Client().get("/status/")))
+    bars = re.findall(r'<rect x="(\d+)" y="0" width="(\d+)"[^>]*><title>([^<]*)</title>', svg)
+    # Quiet days before the outage, the outage day, quiet days after it.
+    assert len(bars) == 3, bars
+    assert "30 minutes of outage" in bars[1][2]
+    assert bars[1][1] == "3"  # one day wide
+    assert "\u2013" in bars[0][2] and "\u2013" in bars[2][2]  # a range of dates
+    # The bars cover the 90 days exactly, without gaps.
+    assert [int(x) for x, _, _ in bars] == [0, int(bars[0][1]) + 1, int(bars[1][0]) + 4]
+    assert (int(bars[2][0]) + int(bars[2][1]) + 1) // 4 == 90
+
+
+def test_a_cached_status_answer_costs_one_query_and_maintenance_still_starts_on_time(staff, api):
+    maintenance = schedule(staff, [api], start=timezone.now() + timedelta(minutes=5))
+    client = Client()
+    client.get("/status/")  # renders and caches the page and the next maintenance time
+    for url in ("/status/", "/api/v1/status"):
+        client.get(url)
+        count, _ = _count_queries(client, url)
+        assert count == 1, url  # the status version; nothing else
+    # Once the window's start has come, the next request starts it.
+    from unittest import mock
+
+    later = timezone.now() + timedelta(minutes=6)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        page = html(client.get("/status/"))
+    assert reload(maintenance).state == "in_progress"
+    assert reload(api).status == "under_maintenance"
+    assert "under maintenance" in page.lower()

@@ -4,10 +4,11 @@
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.redis_db import private_redis_db
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +39,7 @@ def test_the_redis_queue_runs_jobs_through_frankly_worker(tmp_path, smtp_server)
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     from django.conf import settings
 
-    database = uuid.uuid4().int % 15 + 1  # a Redis database of its own
+    database = private_redis_db()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="frankly.settings",

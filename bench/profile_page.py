@@ -1,7 +1,7 @@
 """Profile one page of the benchmark's data set in-process, to see what limits it.
 
-    .venv/bin/python bench/profile.py /posts/1/ --repeat 20
-    .venv/bin/python bench/profile.py /api/v1/posts --database-url postgres://.../frankly_bench
+    .venv/bin/python bench/profile_page.py /posts/1/ --repeat 20
+    .venv/bin/python bench/profile_page.py /api/v1/posts --database-url postgres://.../frankly_bench
 
 Uses pyinstrument when it is installed (`.venv/bin/pip install pyinstrument`; it is
 not a dependency of Frankly), cProfile otherwise. Requests go through the whole
@@ -58,12 +58,16 @@ def main() -> int:
     try:
         from pyinstrument import Profiler
     except ImportError:
+        # (This file is not called profile.py: as the script it would shadow the
+        # standard library module that cProfile imports.)
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
         profiler.runcall(run)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            40
+        )
         return 0
     profiler = Profiler(interval=0.0005)
     profiler.start()

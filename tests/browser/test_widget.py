@@ -174,3 +174,12 @@ def test_without_a_token_the_widget_asks_to_sign_in_and_writes_nothing(
     assert tab.url == f"{host_app.frankly}/accounts/login/?next=/posts/new/"
     assert (Post.objects.count(), Vote.objects.count()) == (1, 0)
     assert not problems, problems
+
+
+def test_a_site_not_in_the_setting_cannot_frame_the_panel(page: Page, host_app, settings):
+    settings.WIDGET_ORIGINS = ["https://app.acme.example"]
+    with page.expect_console_message(lambda m: "frame-ancestors" in m.text) as refusal:
+        open_panel(page, host_app.serve())
+    assert "has been blocked" in refusal.value.text
+    assert "https://app.acme.example" in refusal.value.text
+    expect(page.frame_locator("iframe[title=Feedback]").get_by_role("heading")).to_have_count(0)

@@ -45,6 +45,9 @@
           return { ok: false, status: response.status, json: {} };
         }
       );
+    }, function () {
+      var detail = "Frankly could not be reached. Check your connection and try again.";
+      return { ok: false, status: 0, json: { detail: detail } };
     });
   }
 

@@ -289,9 +289,9 @@ MIDDLEWARE += ["frankly.ratelimits.RateLimitMiddleware"]
 # than this many seconds after the form was shown (bots fill forms instantly).
 FORM_MIN_SECONDS = env.float("FRANKLY_FORM_MIN_SECONDS", default=3.0)
 
-# Search ranks only the newest this-many posts that match (0: every match). A common
-# word matches half of a large community; ranking all of them costs more than anyone
-# reading the first page gains. See docs/scaling.md.
+# On SQLite, search ranks only the newest this-many posts that match (0: every
+# match). A common word matches half of a large community; ranking all of them costs
+# more than anyone reading the first page gains. See docs/scaling.md.
 FRANKLY_SEARCH_WINDOW = env.int("FRANKLY_SEARCH_WINDOW", default=2000)
 
 # Login lockout (django-axes): after this many failed logins for one email from one

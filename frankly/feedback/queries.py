@@ -1,5 +1,7 @@
 """Reads of the feedback board that are more than one line."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from frankly.cursor import Key, Page, paginate
@@ -123,17 +125,52 @@ def post_detail(post_id: int, *, viewer=None) -> Post:
     return with_viewer_votes(posts, viewer).get()
 
 
-def thread(post: Post) -> list[Comment]:
-    """Top-level comments, oldest first, each with ``replies`` prefetched."""
-    replies = Comment.objects.select_related("author", "hidden_by", "sentiment").order_by(
-        "created_at", "id"
-    )
-    return list(
+# A long thread shows its first and its latest comments; the ones between wait behind
+# a link (as GitHub does), so the page costs the same however long the thread grows.
+THREAD_HEAD = 20
+THREAD_TAIL = 20
+
+
+@dataclass
+class ThreadGap:
+    """The top-level comments a long thread does not show, between head and tail."""
+
+    count: int
+    first_id: int
+    is_gap: bool = True
+
+
+def thread(post: Post, viewer=None, *, whole: bool = False) -> list:
+    """Top-level comments, oldest first, each with ``replies`` prefetched; in a long
+    thread (unless ``whole``) a ``ThreadGap`` stands for the middle ones.
+
+    Three queries whatever the length: the ids in order, the comments shown, their
+    replies. Sentiment is joined only for staff, the only people who see it: on a
+    long thread every joined row is columns to convert for each comment.
+    """
+    related = ["author", "hidden_by"]
+    if viewer is not None and getattr(viewer, "is_staff", False):
+        related.append("sentiment")
+    ids = list(
         post.comments.filter(parent__isnull=True)
-        .select_related("author", "hidden_by", "sentiment")
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
+    gap = None
+    if not whole and len(ids) > THREAD_HEAD + THREAD_TAIL + 10:
+        hidden = ids[THREAD_HEAD:-THREAD_TAIL]
+        gap = ThreadGap(count=len(hidden), first_id=hidden[0])
+        ids = ids[:THREAD_HEAD] + ids[-THREAD_TAIL:]
+    replies = Comment.objects.select_related(*related).order_by("created_at", "id")
+    comments = list(
+        Comment.objects.filter(pk__in=ids)
+        .select_related(*related)
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
     )
+    if gap is not None:
+        comments.insert(THREAD_HEAD, gap)
+    return comments
 
 
 def is_following(post: Post, viewer) -> bool:

@@ -104,10 +104,9 @@ def _post_page(request, post_id: int, *, forms: dict | None = None, status: int 
         post = queries.post_detail(post_id, viewer=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    comments = queries.thread(post)
-    tombstones.prepare(
-        [post, *comments, *(r for c in comments for r in c.replies.all())], request.user
-    )
+    comments = queries.thread(post, request.user, whole=request.GET.get("comments") == "all")
+    shown = [c for c in comments if not getattr(c, "is_gap", False)]
+    tombstones.prepare([post, *shown, *(r for c in shown for r in c.replies.all())], request.user)
     viewer = request.user
     context = {
         "post": post,

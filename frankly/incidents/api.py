@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from frankly.access import require_staff
 from frankly.accounts.auth import ANYONE, SIGNED_IN
 from frankly.cursor import Key, paginate
-from frankly.errors import Invalid
-from frankly.incidents import caching, monitoring, queries, services
+from frankly.errors import Invalid, NotFound
+from frankly.incidents import caching, monitoring, private_pages, queries, services
 from frankly.incidents.models import (
     ComponentStatus,
     Impact,
@@ -36,6 +37,9 @@ class UpdateOut(Schema):
     body: str
     created_at: datetime
     edited_at: datetime | None
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict, description='What this update set, e.g. {"3": "major_outage"}'
+    )
 
 
 class IncidentOut(Schema):
@@ -48,6 +52,10 @@ class IncidentOut(Schema):
     updated_at: datetime
     resolved_at: datetime | None = None
     components: list[int]
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict,
+        description="Each component's status in this incident now (the latest update naming it)",
+    )
     updates: list[UpdateOut] = []
 
 
@@ -63,6 +71,9 @@ class MaintenanceOut(Schema):
     starts_at: datetime
     ends_at: datetime
     components: list[int]
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict, description="Each component's status during the work"
+    )
 
 
 class ComponentIn(RequestBody):
@@ -70,6 +81,9 @@ class ComponentIn(RequestBody):
     description: str = Field("", max_length=10_000)
     group: str = Field("", max_length=1000)
     position: int = Field(0, ge=0, le=100_000)
+    private_page: str = Field(
+        "", max_length=60, description="Slug of the private status page it belongs to only"
+    )
 
 
 class IncidentIn(RequestBody):
@@ -80,6 +94,9 @@ class IncidentIn(RequestBody):
     components: list[int] = Field(default_factory=list, max_length=500)
     component_statuses: dict[str, ComponentStatus] = Field(
         default_factory=dict, description='e.g. {"3": "major_outage"}'
+    )
+    private_page: str = Field(
+        "", max_length=60, description="Slug of the private status page it is shown on only"
     )
 
 
@@ -94,10 +111,17 @@ class MaintenanceIn(RequestBody):
     description: str = Field("", max_length=100_000)
     starts_at: datetime
     ends_at: datetime
-    components: list[int] = Field(max_length=500)
+    components: list[int] = Field(default_factory=list, max_length=500)
+    component_statuses: dict[str, ComponentStatus] = Field(
+        default_factory=dict,
+        description='Status during the work where not "under_maintenance", '
+        'e.g. {"3": "degraded_performance"}; these components need not be in `components`',
+        max_length=500,
+    )
 
 
 def _incident_out(incident: Incident, *, with_updates: bool = True) -> dict:
+    updates = list(incident.updates.all())
     return {
         "id": incident.pk,
         "title": incident.title,
@@ -108,18 +132,8 @@ def _incident_out(incident: Incident, *, with_updates: bool = True) -> dict:
         "updated_at": incident.updated_at,
         "resolved_at": incident.resolved_at,
         "components": [c.pk for c in incident.components.all()],
-        "updates": [
-            {
-                "id": u.pk,
-                "state": u.state,
-                "body": u.body,
-                "created_at": u.created_at,
-                "edited_at": u.edited_at,
-            }
-            for u in incident.updates.all()
-        ]
-        if with_updates
-        else [],
+        "component_statuses": incident.component_statuses(updates),
+        "updates": [queries.update_out(u) for u in updates] if with_updates else [],
     }
 
 
@@ -170,6 +184,7 @@ def create_component(request, payload: ComponentIn):
         description=payload.description,
         group=payload.group,
         position=payload.position,
+        private_page=payload.private_page,
     )
     return 201, {
         "id": component.pk,
@@ -190,7 +205,7 @@ def list_incidents(request, cursor: Query[str | None] = None, limit: Query[int] 
     if not 1 <= limit <= 100:
         raise Invalid("Ask for between 1 and 100 incidents at a time.", field="limit")
     page = paginate(
-        Incident.objects.prefetch_related("components", "updates"),
+        Incident.objects.public().prefetch_related("components", "updates"),
         keys=[Key("created_at"), Key("id")],
         cursor=cursor,
         limit=limit,
@@ -205,7 +220,10 @@ def list_incidents(request, cursor: Query[str | None] = None, limit: Query[int] 
     summary="One incident with its updates",
 )
 def get_incident(request, incident_id: int):
-    return _incident_out(services.get_incident(incident_id))
+    incident = services.get_incident(incident_id)
+    if incident.private_page_id:  # read on its private page only
+        raise NotFound(f"There is no incident #{incident_id}.")
+    return _incident_out(incident)
 
 
 @router.post(
@@ -223,6 +241,7 @@ def open_incident(request, payload: IncidentIn):
         state=payload.state,
         components=payload.components,
         component_statuses=payload.component_statuses,
+        private_page=payload.private_page,
     )
     return 201, _incident_out(incident)
 
@@ -259,6 +278,7 @@ def schedule(request, payload: MaintenanceIn):
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
         components=payload.components,
+        component_statuses=payload.component_statuses,
     )
     maintenance.refresh_from_db()
     return 201, {
@@ -268,6 +288,7 @@ def schedule(request, payload: MaintenanceIn):
         "starts_at": maintenance.starts_at,
         "ends_at": maintenance.ends_at,
         "components": [c.pk for c in maintenance.components.all()],
+        "component_statuses": maintenance.component_statuses,
     }
 
 
@@ -322,3 +343,140 @@ def add_check(request, payload: CheckIn):
         auto_publish=payload.auto_publish,
     )
     return 201, check
+
+
+# Private status pages
+
+
+class PrivateIncidentOut(Schema):
+    id: int
+    title: str
+    impact: Impact
+    state: IncidentState
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    components: list[int]
+    component_statuses: dict[str, ComponentStatus]
+    updates: list[UpdateOut]
+
+
+class PrivateStatusOut(Schema):
+    name: str
+    description: str
+    status: ComponentStatus
+    status_text: str
+    components: list[ComponentOut]
+    active_incidents: list[PrivateIncidentOut]
+    recent_incidents: list[PrivateIncidentOut]
+
+
+class PrivatePageIn(RequestBody):
+    name: str = Field(max_length=1000)
+    slug: str = Field("", max_length=1000)
+    description: str = Field("", max_length=10_000)
+    members: list[str] = Field(default_factory=list, max_length=500, description="Emails")
+    shared_components: list[int] = Field(
+        default_factory=list, max_length=500, description="Public components also shown"
+    )
+
+
+class MemberIn(RequestBody):
+    email: str = Field(max_length=1000)
+
+
+class PrivatePageOut(Schema):
+    name: str
+    slug: str
+    url: str
+    secret_link: str | None = Field(description="Anyone with it can read the page; null: off")
+    members: list[str]
+    components: list[int]
+    shared_components: list[int]
+
+
+def _page_out(request, page) -> dict:
+    url = request.build_absolute_uri(page.get_absolute_url())
+    return {
+        "name": page.name,
+        "slug": page.slug,
+        "url": url,
+        "secret_link": f"{url}?key={page.link_token}" if page.link_token else None,
+        "members": sorted(page.members.values_list("email", flat=True)),
+        "components": list(page.own_components.values_list("pk", flat=True)),
+        "shared_components": list(page.shared_components.values_list("pk", flat=True)),
+    }
+
+
+@router.get(
+    "/private-status/{slug}",
+    response=PrivateStatusOut,
+    auth=ANYONE,
+    summary="A private status page (its members and staff, or `key` = its secret link's key)",
+)
+def private_status(request, slug: str, response: HttpResponse, key: Query[str | None] = None):
+    page = private_pages.page_for_reader(slug, user=request.user, key=key)
+    response["Cache-Control"] = "private, no-store"
+    return private_pages.summary(page)
+
+
+@router.post(
+    "/private-status",
+    response={201: PrivatePageOut},
+    auth=SIGNED_IN,
+    summary="Create a private status page (staff)",
+)
+def create_private_page(request, payload: PrivatePageIn):
+    page = private_pages.create_private_page(
+        actor=request.user,
+        name=payload.name,
+        slug=payload.slug,
+        description=payload.description,
+        member_emails=payload.members,
+        shared_component_ids=payload.shared_components,
+    )
+    return 201, _page_out(request, page)
+
+
+@router.post(
+    "/private-status/{slug}/members",
+    response=PrivatePageOut,
+    auth=SIGNED_IN,
+    summary="Let a named person read a private status page (staff)",
+)
+def add_private_member(request, slug: str, payload: MemberIn):
+    page = private_pages.add_member(actor=request.user, slug=slug, email=payload.email)
+    return _page_out(request, page)
+
+
+@router.post(
+    "/private-status/{slug}/members/remove",
+    response=PrivatePageOut,
+    auth=SIGNED_IN,
+    summary="Stop a named person reading a private status page, at once (staff)",
+)
+def remove_private_member(request, slug: str, payload: MemberIn):
+    page = private_pages.remove_member(actor=request.user, slug=slug, email=payload.email)
+    return _page_out(request, page)
+
+
+@router.post(
+    "/private-status/{slug}/link",
+    response=PrivatePageOut,
+    auth=SIGNED_IN,
+    summary="A new secret link for a private status page; the old one stops working (staff)",
+)
+def rotate_private_link(request, slug: str):
+    page = private_pages.rotate_link(actor=request.user, slug=slug)
+    return _page_out(request, page)
+
+
+@router.delete(
+    "/private-status/{slug}/link",
+    response=PrivatePageOut,
+    auth=SIGNED_IN,
+    summary="Turn a private status page's secret link off (staff)",
+)
+def revoke_private_link(request, slug: str):
+    page = private_pages.revoke_link(actor=request.user, slug=slug)
+    return _page_out(request, page)

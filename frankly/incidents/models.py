@@ -46,6 +46,42 @@ class ComponentGroup(models.Model):
         return self.name
 
 
+class PrivateStatusPage(models.Model):
+    """A status page for a named audience (e.g. a customer's dedicated region).
+
+    Never listed and never part of the public page, feeds, API or uptime. Readers are
+    its named members and staff (signed in), or anyone holding its secret link, which
+    staff can rotate (the old link stops working) or revoke (``link_token`` blank)."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="private_status_pages"
+    )
+    # Public components this audience also sees beside its own (private) ones.
+    shared_components = models.ManyToManyField(
+        "Component", blank=True, related_name="shared_on_pages"
+    )
+    link_token = models.CharField(max_length=64, blank=True, default="")
+    link_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:private_page", args=[self.slug])
+
+
+class ComponentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(private_page__isnull=True)
+
+
 class Component(models.Model):
     name = models.CharField(max_length=80, unique=True)
     description = models.CharField(max_length=300, blank=True)
@@ -57,12 +93,26 @@ class Component(models.Model):
         max_length=24, choices=ComponentStatus.choices, default=ComponentStatus.OPERATIONAL
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set: the component is shown on that private page only, never in public.
+    private_page = models.ForeignKey(
+        PrivateStatusPage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_components",
+    )
+
+    objects = ComponentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_private(self) -> bool:
+        return self.private_page_id is not None
 
 
 class ComponentStatusChange(models.Model):
@@ -95,6 +145,11 @@ class ComponentStatusChange(models.Model):
         indexes = [models.Index(fields=["component", "started_at"], name="component_history")]
 
 
+class IncidentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(private_page__isnull=True)
+
+
 class Incident(models.Model):
     title = models.CharField(max_length=160)
     impact = models.CharField(max_length=10, choices=Impact.choices, default=Impact.MINOR)
@@ -110,6 +165,12 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     affected_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Set: the incident is on that private page only (its components are the page's own).
+    private_page = models.ForeignKey(
+        PrivateStatusPage, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -124,6 +185,15 @@ class Incident(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.state == IncidentState.RESOLVED
+
+    def component_statuses(self, updates=None) -> dict[str, str]:
+        """What the incident says of each component now: the latest update that named
+        it wins. Reads ``updates`` or the (prefetched) updates, newest first."""
+        statuses: dict[str, str] = {}
+        for update in self.updates.all() if updates is None else updates:
+            for key, status in (update.component_statuses or {}).items():
+                statuses.setdefault(key, status)
+        return statuses
 
 
 class IncidentUpdate(models.Model):
@@ -177,6 +247,9 @@ class Maintenance(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     components = models.ManyToManyField(Component, related_name="maintenances")
+    # The status each component has while the work runs, e.g. {"3": "under_maintenance",
+    # "5": "degraded_performance"}; every component in ``components`` has one.
+    component_statuses = models.JSONField(default=dict, blank=True)
     state = models.CharField(
         max_length=12, choices=MaintenanceState.choices, default=MaintenanceState.SCHEDULED
     )

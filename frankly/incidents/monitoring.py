@@ -236,7 +236,9 @@ def _recover(check: MonitorCheck) -> None:
 
 def _publish_incident(check: MonitorCheck, component: Component, detail: str) -> Incident:
     incident = Incident.objects.create(
-        title=f"{component.name} is not responding as expected", impact=Impact.MINOR
+        title=f"{component.name} is not responding as expected",
+        impact=Impact.MINOR,
+        private_page_id=component.private_page_id,  # a private component stays private
     )
     incident.components.add(component)
     services._apply_update(

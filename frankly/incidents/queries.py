@@ -27,9 +27,9 @@ def components() -> list[Component]:
     # Components without a group come last on both databases (SQLite sorts NULL
     # first, PostgreSQL last).
     return list(
-        Component.objects.select_related("group").order_by(
-            F("group__position").asc(nulls_last=True), "group_id", "position", "id"
-        )
+        Component.objects.public()
+        .select_related("group")
+        .order_by(F("group__position").asc(nulls_last=True), "group_id", "position", "id")
     )
 
 
@@ -59,7 +59,7 @@ def _with_updates(queryset):
 
 
 def active_incidents() -> list[Incident]:
-    return list(_with_updates(Incident.objects.exclude(state=IncidentState.RESOLVED)))
+    return list(_with_updates(Incident.objects.public().exclude(state=IncidentState.RESOLVED)))
 
 
 def maintenance_now_and_next() -> list[Maintenance]:
@@ -75,7 +75,9 @@ def maintenance_now_and_next() -> list[Maintenance]:
 def recent_incidents(limit: int = 10) -> list[Incident]:
     return list(
         _with_updates(
-            Incident.objects.filter(state=IncidentState.RESOLVED).order_by("-created_at", "-id")
+            Incident.objects.public()
+            .filter(state=IncidentState.RESOLVED)
+            .order_by("-created_at", "-id")
         )[:limit]
     )
 
@@ -83,7 +85,8 @@ def recent_incidents(limit: int = 10) -> list[Incident]:
 def incidents_by_month(*, months: int = 12) -> list[tuple]:
     """Resolved and open incidents grouped by the month they started, newest first."""
     incidents = list(
-        Incident.objects.order_by("-created_at", "-id")
+        Incident.objects.public()
+        .order_by("-created_at", "-id")
         .prefetch_related("components")
         .select_related("postmortem")[:500]
     )
@@ -121,7 +124,8 @@ def summary() -> dict:
                 "created_at": i.created_at,
                 "updated_at": i.updated_at,
                 "components": [c.pk for c in i.components.all()],
-                "latest_update": _update_out(i.updates.all()[0]) if i.updates.all() else None,
+                "component_statuses": i.component_statuses(),
+                "latest_update": update_out(i.updates.all()[0]) if i.updates.all() else None,
             }
             for i in active_incidents()
         ],
@@ -133,19 +137,21 @@ def summary() -> dict:
                 "starts_at": m.starts_at,
                 "ends_at": m.ends_at,
                 "components": [c.pk for c in m.components.all()],
+                "component_statuses": m.component_statuses,
             }
             for m in maintenance_now_and_next()
         ],
     }
 
 
-def _update_out(update: IncidentUpdate) -> dict:
+def update_out(update: IncidentUpdate) -> dict:
     return {
         "id": update.pk,
         "state": update.state,
         "body": update.body,
         "created_at": update.created_at,
         "edited_at": update.edited_at,
+        "component_statuses": update.component_statuses,
     }
 
 

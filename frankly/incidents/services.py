@@ -5,6 +5,7 @@ Every write bumps the status version in its own transaction, so no app server
 serves a cached page older than the write (see caching.py).
 """
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -30,8 +31,10 @@ from frankly.incidents.models import (
     MaintenanceState,
     Postmortem,
 )
+from frankly.incidents.private_pages import is_member_or_staff, page_by_slug
 from frankly.markdown import render_markdown
 from frankly.notify import events
+from frankly.transparency.canonical import canonical_json
 from frankly.transparency.ledger import append_to_ledger
 from frankly.transparency.revisions import record_revision
 from frankly.validation import parse_id
@@ -65,12 +68,18 @@ def get_incident(incident_id, *, for_update: bool = False) -> Incident:
     return _get(Incident, incident_id, what="incident", for_update=for_update)
 
 
-def _component_statuses(raw: dict | None) -> dict[Component, str]:
-    """Validate {component id: status} into components and statuses."""
+def _component_statuses(raw: dict | None, *, private_page=None) -> dict[Component, str]:
+    """Validate {component id: status} into components and statuses; the components
+    must be public, or the given private page's own."""
     result = {}
+    if not isinstance(raw, dict | None):
+        raise Invalid(
+            "Give component statuses as {component id: status}.", field="component_statuses"
+        )
     for key, status in (raw or {}).items():
         try:
             component = _get(Component, key, what="component", for_update=True)
+            _same_page(component, private_page)
         except NotFound as exc:
             # A wrong id in the request body is bad input (422), like one in
             # ``components``; 404 would say the incident itself is missing.
@@ -85,12 +94,22 @@ def _component_statuses(raw: dict | None) -> dict[Component, str]:
     return result
 
 
-def _components(ids: Iterable) -> list[Component]:
+def _same_page(component: Component, private_page) -> None:
+    """A public write names public components; a private page's, only its own. To the
+    public a private component does not exist."""
+    wanted = private_page.pk if private_page is not None else None
+    if component.private_page_id != wanted:
+        where = f" on the private page '{private_page.slug}'" if private_page else ""
+        raise NotFound(f"There is no component #{component.pk}{where}.")
+
+
+def _components(ids: Iterable, *, private_page=None) -> list[Component]:
     ids = list(ids or [])
     parsed = [parse_id(i) for i in ids]
     if any(p is None for p in parsed):
         raise Invalid("Component ids are whole numbers.", field="components")
-    found = list(Component.objects.filter(pk__in=parsed))
+    page_id = private_page.pk if private_page is not None else None
+    found = list(Component.objects.filter(pk__in=parsed, private_page_id=page_id))
     missing = sorted(set(parsed) - {c.pk for c in found})
     if missing:
         raise Invalid(f"There is no component #{missing[0]}.", field="components")
@@ -124,10 +143,18 @@ def set_status(
 
 @transaction.atomic
 def create_component(
-    *, actor, name: str, description: str = "", group: str = "", position: int = 0
+    *,
+    actor,
+    name: str,
+    description: str = "",
+    group: str = "",
+    position: int = 0,
+    private_page: str = "",
 ) -> Component:
-    """Add a component to the status page (staff); it starts operational."""
+    """Add a component to the status page, or to one private page only (staff); it
+    starts operational."""
     require_staff(actor)
+    page = page_by_slug(private_page) if private_page else None
     name = _text(" ".join((name or "").split()), field="name", what="name", limit=80)
     description = _text(
         description, field="description", what="description", limit=300, required=False
@@ -142,7 +169,12 @@ def create_component(
         )
     now = timezone.now()
     component = Component.objects.create(
-        name=name, description=description, group=group_obj, position=position, created_at=now
+        name=name,
+        description=description,
+        group=group_obj,
+        position=position,
+        created_at=now,
+        private_page=page,
     )
     ComponentStatusChange.objects.create(
         component=component, status=component.status, started_at=now
@@ -156,27 +188,36 @@ def change_component_status(*, actor, component_id, status: str) -> Component:
     """Set a component's status by hand (staff), outside any incident."""
     require_staff(actor)
     component = _get(Component, component_id, what="component", for_update=True)
-    statuses = _component_statuses({component.pk: status})
+    statuses = _component_statuses({component.pk: status}, private_page=component.private_page)
     if set_status(component, statuses[component], at=timezone.now()):
         bump_status_version()
     return component
 
 
+def _public_body(incident: Incident, body: dict) -> dict:
+    """The ledger is public: a private page's statement is committed to by its hash
+    only, which its audience can check against what they were shown."""
+    if not incident.private_page_id:
+        return body
+    return {"private": True, "sha256": hashlib.sha256(canonical_json(body).encode()).hexdigest()}
+
+
 def _ledger_update(update: IncidentUpdate, kind: str) -> None:
     incident = update.incident
+    body = {
+        "incident": incident.pk,
+        "incident_title": incident.title,
+        "state": update.state,
+        "text": update.body,
+        "impact": incident.impact,
+        "component_statuses": update.component_statuses,
+    }
     append_to_ledger(
         kind=kind,
         object_type="incident_update",
         object_id=update.pk,
         object_url=update.get_absolute_url(),
-        body={
-            "incident": incident.pk,
-            "incident_title": incident.title,
-            "state": update.state,
-            "text": update.body,
-            "impact": incident.impact,
-            "component_statuses": update.component_statuses,
-        },
+        body=_public_body(incident, body),
     )
 
 
@@ -196,7 +237,7 @@ def _apply_update(
             field="state",
         )
     body = _text(body, field="body", what="update", limit=10_000)
-    statuses = _component_statuses(component_statuses)
+    statuses = _component_statuses(component_statuses, private_page=incident.private_page)
     now = timezone.now()
     if state == IncidentState.RESOLVED:
         # Resolving puts the incident's components back to operational unless the
@@ -220,6 +261,10 @@ def _apply_update(
     incident.save(update_fields=["state", "updated_at", "resolved_at"])
     _ledger_update(update, "incident.update")
     bump_status_version()
+    if incident.private_page_id:
+        # Status mail and webhooks go to public audiences: a private page's audience
+        # reads its page, feed or API.
+        return update
     _mail_subscribers_later(update)
     events.webhook_event(
         "incident.updated",
@@ -251,9 +296,12 @@ def open_incident(
     state: str = IncidentState.INVESTIGATING,
     components: Iterable = (),
     component_statuses: dict | None = None,
+    private_page: str = "",
 ) -> Incident:
-    """Open an incident with its first update (staff); on the public record."""
+    """Open an incident with its first update (staff); on the public record, or on one
+    private page only when ``private_page`` names it."""
     require_staff(actor)
+    page = page_by_slug(private_page) if private_page else None
     if impact not in Impact.values:
         raise Invalid(
             f"'{impact}' is not an impact. Choose one of: {', '.join(Impact.values)}.",
@@ -264,9 +312,9 @@ def open_incident(
             "A new incident cannot start resolved; post its first update first.", field="state"
         )
     incident = Incident.objects.create(
-        title=_title(title), impact=impact, created_by=actor, state=state
+        title=_title(title), impact=impact, created_by=actor, state=state, private_page=page
     )
-    incident.components.set(_components(components))
+    incident.components.set(_components(components, private_page=page))
     _apply_update(
         incident, actor=actor, state=state, body=body, component_statuses=component_statuses
     )
@@ -367,7 +415,9 @@ def publish_postmortem(
         object_type="postmortem",
         object_id=postmortem.pk,
         object_url=f"{incident.get_absolute_url()}#postmortem",
-        body={"incident": incident.pk, "incident_title": incident.title, **fields},
+        body=_public_body(
+            incident, {"incident": incident.pk, "incident_title": incident.title, **fields}
+        ),
     )
     bump_status_version()
     return postmortem
@@ -382,9 +432,11 @@ def schedule_maintenance(
     ends_at: datetime,
     components: Iterable,
     description: str = "",
+    component_statuses: dict | None = None,
 ) -> Maintenance:
-    """Announce a maintenance window (staff); its components switch to "under
-    maintenance" when it starts and back when it ends."""
+    """Announce a maintenance window (staff); each component switches to its status for
+    the work ("under maintenance" unless ``component_statuses`` says otherwise) when it
+    starts and back to operational when it ends."""
     require_staff(actor)
     if not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
         raise Invalid("Give the start and end as date and time.", field="starts_at")
@@ -395,7 +447,16 @@ def schedule_maintenance(
     if ends_at <= starts_at:
         raise Invalid("The maintenance must end after it starts.", field="ends_at")
     component_objs = _components(components)
-    if not component_objs:
+    statuses = {c: ComponentStatus.UNDER_MAINTENANCE for c in component_objs}
+    for component, status in _component_statuses(component_statuses).items():
+        if status == ComponentStatus.OPERATIONAL:
+            raise Invalid(
+                f"'{component.name}' would stay operational: leave it out of the "
+                "maintenance, or choose the status it has during the work.",
+                field="component_statuses",
+            )
+        statuses[component] = status  # models compare by primary key
+    if not statuses:
         raise Invalid("Choose at least one component the maintenance affects.", field="components")
     description = _text(
         description, field="description", what="description", limit=10_000, required=False
@@ -407,8 +468,9 @@ def schedule_maintenance(
         starts_at=starts_at,
         ends_at=ends_at,
         created_by=actor,
+        component_statuses={str(c.pk): status for c, status in statuses.items()},
     )
-    maintenance.components.set(component_objs)
+    maintenance.components.set(list(statuses))
     append_to_ledger(
         kind="maintenance.scheduled",
         object_type="maintenance",
@@ -419,7 +481,8 @@ def schedule_maintenance(
             "description": description,
             "starts_at": starts_at.isoformat(),
             "ends_at": ends_at.isoformat(),
-            "components": sorted(c.name for c in component_objs),
+            "components": sorted(c.name for c in statuses),
+            "component_statuses": maintenance.component_statuses,
         },
     )
     advance_maintenance()
@@ -471,20 +534,26 @@ def advance_maintenance(now: datetime | None = None) -> int:
     with transaction.atomic():
         for maintenance in due.select_for_update().order_by("starts_at"):
             components = list(maintenance.components.select_for_update())
+            planned = maintenance.component_statuses or {}
+
+            def status_during(component, planned=planned):
+                return planned.get(str(component.pk), ComponentStatus.UNDER_MAINTENANCE)
+
             if maintenance.state == MaintenanceState.SCHEDULED:
                 maintenance.state = MaintenanceState.IN_PROGRESS
                 for component in components:
+                    # A component already in trouble keeps what the incident says.
                     if component.status == ComponentStatus.OPERATIONAL:
                         set_status(
                             component,
-                            ComponentStatus.UNDER_MAINTENANCE,
+                            status_during(component),
                             at=maintenance.starts_at,
                             maintenance=maintenance,
                         )
             if maintenance.state == MaintenanceState.IN_PROGRESS and maintenance.ends_at <= now:
                 maintenance.state = MaintenanceState.COMPLETED
                 for component in components:
-                    if component.status == ComponentStatus.UNDER_MAINTENANCE:
+                    if component.status == status_during(component):
                         set_status(
                             component,
                             ComponentStatus.OPERATIONAL,
@@ -497,11 +566,18 @@ def advance_maintenance(now: datetime | None = None) -> int:
     return changed
 
 
+def _refuse_outsiders(incident: Incident, user) -> None:
+    """A private page's incident does not exist for people outside its audience."""
+    if incident.private_page_id and not is_member_or_staff(incident.private_page, user):
+        raise NotFound(f"There is no incident #{incident.pk}.")
+
+
 @transaction.atomic
 def add_incident_comment(*, author, incident_id, body: str) -> IncidentComment:
     """A customer (or staff) answers back on an incident; it stays visible."""
     require_signed_in(author)
     incident = get_incident(incident_id, for_update=True)
+    _refuse_outsiders(incident, author)
     body = _text(body, field="body", what="comment", limit=10_000)
     comment = IncidentComment.objects.create(
         incident=incident,
@@ -520,6 +596,7 @@ def report_affected(*, user, incident_id, affected: bool = True) -> Incident:
     """Say "this affects me too" (or take it back); counted once per person."""
     require_signed_in(user)
     incident = get_incident(incident_id, for_update=True)
+    _refuse_outsiders(incident, user)
     if affected:
         if incident.is_resolved:
             raise Conflict("This incident is resolved.")

@@ -17,7 +17,7 @@ def sla_page(request):
         return render(
             request, "incidents/sla.html", {"error": exc.message, "rows": []}, status=exc.status
         )
-    rows = sla.monthly_sla(list(Component.objects.all()), month=month)
+    rows = sla.monthly_sla(list(Component.objects.public()), month=month)
     return render(request, "incidents/sla.html", {"month": month, "rows": rows})
 
 
@@ -27,7 +27,7 @@ def sla_csv(request):
         month = sla.parse_month(request.GET.get("month", ""))
     except FranklyError as exc:
         return HttpResponse(exc.message + "\n", status=exc.status, content_type="text/plain")
-    rows = sla.monthly_sla(list(Component.objects.all()), month=month)
+    rows = sla.monthly_sla(list(Component.objects.public()), month=month)
     response = HttpResponse(sla.as_csv(rows, month=month), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sla-{month:%Y-%m}.csv"'
     return response

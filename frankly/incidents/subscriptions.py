@@ -69,6 +69,9 @@ def subscribe_to_incident(*, email: str, incident_id) -> IncidentSubscription:
     an active follow is left as it is."""
     email = _validated_email(email)
     incident = get_incident(incident_id)
+    if incident.private_page_id:
+        # Mail goes to any address typed in: a private page's audience reads its page.
+        raise NotFound(f"There is no incident #{incident.pk}.")
     subscription, _ = IncidentSubscription.objects.select_for_update().get_or_create(
         email=email, incident=incident
     )

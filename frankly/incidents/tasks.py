@@ -6,7 +6,14 @@ from django.db.models import Q
 from django_tasks import task
 
 from frankly.accounts.contact import Topic
-from frankly.incidents.models import IncidentSubscription, IncidentUpdate, StatusSubscription
+from frankly.incidents.models import (
+    Component,
+    ComponentStatus,
+    ComponentStatusChange,
+    IncidentSubscription,
+    IncidentUpdate,
+    StatusSubscription,
+)
 from frankly.incidents.subscriptions import subscription_headers, unsubscribe_url
 from frankly.notify.outbox import queue_email
 
@@ -22,6 +29,46 @@ def subscribers_for(update: IncidentUpdate):
     )
 
 
+def _label(status: str) -> str:
+    try:
+        return ComponentStatus(status).label
+    except ValueError:
+        return status
+
+
+def component_digest(update: IncidentUpdate) -> str:
+    """The component statuses an update set, as one block of the update's mail: however
+    many components change, a subscriber gets this one mail, not one per component."""
+    statuses = update.component_statuses or {}
+    if not statuses:
+        return ""
+    names = dict(
+        Component.objects.filter(pk__in=[int(k) for k in statuses]).values_list("pk", "name")
+    )
+    lines = []
+    for key, status in sorted(statuses.items(), key=lambda kv: names.get(int(kv[0]), kv[0])):
+        name = names.get(int(key), f"Component #{key} (removed)")
+        change = ComponentStatusChange.objects.filter(update=update, component_id=key).first()
+        before = (
+            ComponentStatusChange.objects.filter(
+                component_id=key, started_at__lte=change.started_at
+            )
+            .exclude(pk=change.pk)
+            .order_by("-started_at", "-id")
+            .first()
+            if change
+            else None
+        )
+        if change is None:
+            what = f"{_label(status)} (unchanged)"
+        elif before is None:
+            what = _label(status)
+        else:
+            what = f"{_label(status)} (was {_label(before.status).lower()})"
+        lines.append(f"- {name}: {what}")
+    return "Components:\n" + "\n".join(lines) + "\n\n"
+
+
 @task()
 def email_incident_update(update_id: int) -> int:
     """Mail one incident update to its subscribers, once each (keyed in the outbox)."""
@@ -31,6 +78,7 @@ def email_incident_update(update_id: int) -> int:
     incident = update.incident
     link = f"{settings.SITE_URL}{incident.get_absolute_url()}"
     subject = f"[{settings.SITE_NAME} status] {incident.title}: {update.get_state_display()}"
+    digest = component_digest(update)
     queued = 0
     with transaction.atomic():
         everything = list(subscribers_for(update))
@@ -46,6 +94,7 @@ def email_incident_update(update_id: int) -> int:
             body = (
                 f"{incident.title}\n{update.get_state_display()} "
                 f"({update.created_at:%Y-%m-%d %H:%M} UTC)\n\n{update.body}\n\n"
+                f"{digest}"
                 f"Follow the incident: {link}\n\n{why}"
                 f"Stop with one click: {unsubscribe_url(subscription)}\n"
             )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frankly.incidents import monitoring_views, sla_views, views
+from frankly.incidents import monitoring_views, private_views, sla_views, views
 
 app_name = "incidents"
 urlpatterns = [
@@ -25,6 +25,10 @@ urlpatterns = [
     path("sla.csv", sla_views.sla_csv, name="sla_csv"),
     path("checks/", monitoring_views.checks, name="checks"),
     path("checks/<int:check_id>/draft/", monitoring_views.check_draft, name="check_draft"),
+    path("private/<slug:slug>/", private_views.private_page, name="private_page"),
+    path("private/<slug:slug>/feed.atom", private_views.private_feed, name="private_feed"),
+    path("private/<slug:slug>/link/", private_views.rotate_link, name="private_rotate"),
+    path("private/<slug:slug>/link/off/", private_views.revoke_link, name="private_revoke"),
     path("subscribe/", views.subscribe, name="subscribe"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

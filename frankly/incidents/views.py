@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from frankly import spamtrap
 from frankly.errorpages import run_form_action
 from frankly.errors import FranklyError, Invalid, NotFound
-from frankly.incidents import caching, queries, services, subscriptions, uptime
+from frankly.incidents import caching, private_pages, queries, services, subscriptions, uptime
 from frankly.incidents.feeds import StatusFeed
 from frankly.incidents.models import (
     Component,
@@ -94,26 +94,40 @@ def incident_page(request, incident_id: int):
         incident = services.get_incident(incident_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    if incident.private_page_id and not private_pages.can_read(
+        incident.private_page, request.user, request.GET.get("key")
+    ):
+        raise Http404(f"There is no incident #{incident_id}.")
     comments = list(incident.comments.select_related("author", "hidden_by"))
     tombstones.prepare(comments, request.user)
     is_affected = (
         request.user.is_authenticated and incident.reports.filter(user=request.user).exists()
     )
-    return render(
+    updates = list(incident.updates.select_related("author"))
+    response = render(
         request,
         "incidents/incident.html",
         {
             "incident": incident,
-            "updates": incident.updates.select_related("author"),
+            "updates": updates,
+            "incident_statuses": incident.component_statuses(updates),
             "comments": comments,
             "postmortem": getattr(incident, "postmortem", None),
             "is_affected": is_affected,
             "states": IncidentState.choices,
             "statuses": ComponentStatus.choices,
-            "component_list": queries.components(),
+            "component_list": (
+                list(incident.private_page.own_components.all())
+                if incident.private_page_id
+                else queries.components()
+            ),
             "rules": rules_for_staff(request.user),
         },
     )
+    if incident.private_page_id:
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"  # the secret link may be in the URL
+    return response
 
 
 def _form_action(request, action, *, done: str, back: str):
@@ -145,6 +159,7 @@ def open_incident(request):
             state=request.POST.get("state", IncidentState.INVESTIGATING),
             components=request.POST.getlist("components"),
             component_statuses=_statuses_from(request.POST),
+            private_page=request.POST.get("private_page", ""),
         ),
         done="Incident opened and published.",
         back=reverse("incidents:status"),
@@ -245,6 +260,7 @@ def schedule(request):
             starts_at=parse("starts_at"),
             ends_at=parse("ends_at"),
             components=request.POST.getlist("components"),
+            component_statuses=_statuses_from(request.POST),
         ),
         done="Maintenance scheduled.",
         back=reverse("incidents:status"),
@@ -363,7 +379,7 @@ def embed_js(request):
 
 
 def _badge_data(request) -> dict:
-    banner = queries.overall(list(Component.objects.all()))
+    banner = queries.overall(list(Component.objects.public()))
     # SITE_URL, not the request's Host: the result is cached and shared.
     return {
         "status": banner["status"],

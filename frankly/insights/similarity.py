@@ -28,7 +28,6 @@ from django.db.models.expressions import RawSQL
 from frankly.feedback.models import Post
 from frankly.feedback.search import (
     PG_VECTOR,
-    postgres_window_condition,
     sqlite_window_condition,
     window,
     words,
@@ -122,13 +121,9 @@ def _ranked(query_words: list[str], limit: int, *, pairs: bool) -> list[tuple[in
         [text],
         output_field=FloatField(),
     )
-    where, params = [f"{PG_VECTOR} @@ {tsquery}"], [text]
-    if window():
-        where.append(postgres_window_condition(tsquery))
-        params += [text, window()]
     matching = (
         Post.objects.annotate(rank=rank)
-        .extra(where=where, params=params)  # noqa: S610
+        .extra(where=[f"{PG_VECTOR} @@ {tsquery}"], params=[text])  # noqa: S610
         .order_by("-rank", "-id")
     )
     return list(matching.values_list("id", "rank")[:limit])

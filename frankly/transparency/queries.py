@@ -55,6 +55,8 @@ def texts_visible_to(obj, viewer) -> bool:
         tombstone = True
     if getattr(obj, "published_at", True) is None:  # a draft (changelog): staff's work
         tombstone = True
+    if getattr(getattr(obj, "incident", None), "private_page_id", None):
+        tombstone = True  # a private status page's incident: not for the public
     if not tombstone:
         return True
     if viewer is None or not viewer.is_authenticated:

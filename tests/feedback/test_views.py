@@ -247,3 +247,33 @@ def test_follow_button_follows_and_unfollows(client_for, post, other_customer):
     assert post.follows.filter(user=other_customer).exists()
     client.post(f"/posts/{post.pk}/follow/", {"follow": "0"})
     assert not post.follows.filter(user=other_customer).exists()
+
+
+def test_a_long_thread_shows_its_first_and_latest_comments_and_links_the_rest(
+    client_for, customer, monkeypatch
+):
+    from frankly.feedback import queries
+
+    monkeypatch.setattr(queries, "THREAD_HEAD", 3)
+    monkeypatch.setattr(queries, "THREAD_TAIL", 2)
+    post = make_post(customer)
+    author = make_user()
+    comments = [
+        services.add_comment(author=author, post_id=post.pk, body=f"Comment {n}") for n in range(20)
+    ]
+    services.add_comment(author=customer, post_id=post.pk, body="A reply", parent_id=comments[1].pk)
+    client = client_for(customer)
+    many, response = count_queries(client, f"/posts/{post.pk}/")
+    page = response.content.decode()
+    shown = [c for c in comments if f'id="comment-{c.pk}"' in page]
+    assert shown == comments[:3] + comments[-2:]
+    assert "A reply" in page  # replies come with their comment
+    assert f'href="?comments=all#comment-{comments[3].pk}">Show 15 more comments</a>' in page
+    whole = client.get(f"/posts/{post.pk}/?comments=all").content.decode()
+    assert all(f'id="comment-{c.pk}"' in whole for c in comments)
+    assert "more comments" not in whole
+    # A short thread costs the same number of queries.
+    short = make_post(customer)
+    services.add_comment(author=author, post_id=short.pk, body="Only one")
+    few, _ = count_queries(client, f"/posts/{short.pk}/")
+    assert few == many

@@ -367,6 +367,26 @@ def _bad_requests(*, incident_id: int, api_id: int) -> dict:
             {**good_window, "components": [int(HUGE)]},
         ),
         "maintenance: empty title": ("/maintenances", {**good_window, "title": ""}),
+        "maintenance: unknown component in statuses": (
+            "/maintenances",
+            {**good_window, "component_statuses": {"987654321": "degraded_performance"}},
+        ),
+        "maintenance: component status not a number": (
+            "/maintenances",
+            {**good_window, "component_statuses": {"api": "degraded_performance"}},
+        ),
+        "maintenance: unknown status": (
+            "/maintenances",
+            {**good_window, "component_statuses": {str(api_id): "sleeping"}},
+        ),
+        "maintenance: operational during the work": (
+            "/maintenances",
+            {**good_window, "component_statuses": {str(api_id): "operational"}},
+        ),
+        "maintenance: statuses not an object": (
+            "/maintenances",
+            {**good_window, "component_statuses": ["degraded_performance"]},
+        ),
         "maintenance: bare JSON string": ("/maintenances", '"Upgrade"'),
         "maintenance: malformed JSON": ("/maintenances", '{"title": '),
     }

@@ -77,3 +77,54 @@ def test_posting_an_update_answers_even_when_mail_is_down(
     assert incident.updates.count() == 1
     message = OutboxMessage.objects.get()
     assert message.status == "pending" and message.last_error
+
+
+def test_an_update_changing_five_components_sends_each_subscriber_one_mail(
+    staff, smtp_server, django_capture_on_commit_callbacks
+):
+    from frankly.incidents.models import IncidentSubscription
+
+    parts = [services.create_component(actor=staff, name=f"Region {n}") for n in "ABCDE"]
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = services.open_incident(
+            actor=staff, title="Network trouble", impact="minor", body="Looking.", components=[]
+        )
+    subscriber("all@example.com")
+    subscriber("three@example.com", components=parts[:3])
+    subscriber("one@example.com", components=parts[4:])
+    for email in ["three@example.com", "follower@example.com"]:
+        IncidentSubscription.objects.create(
+            email=email, incident=incident, confirmed_at=timezone.now()
+        )
+    statuses = ["major_outage", "partial_outage", "degraded_performance", "major_outage"]
+    services.change_component_status(actor=staff, component_id=parts[4].pk, status="major_outage")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_incident_update(
+            actor=staff,
+            incident_id=incident.pk,
+            state="identified",
+            body="A core router failed.",
+            component_statuses={
+                **{str(p.pk): s for p, s in zip(parts, statuses, strict=False)},
+                str(parts[4].pk): "major_outage",
+            },
+        )
+
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "all@example.com",
+        "follower@example.com",
+        "one@example.com",
+        "three@example.com",
+    ]
+    message = next(m for m in smtp_server.messages if m["To"] == "three@example.com")
+    body = message.get_content().replace("\r\n", "\n")
+    assert "A core router failed." in body
+    digest = body.split("Components:\n")[1].split("\n\n")[0].splitlines()
+    assert digest == [
+        "- Region A: Major outage (was operational)",
+        "- Region B: Partial outage (was operational)",
+        "- Region C: Degraded performance (was operational)",
+        "- Region D: Major outage (was operational)",
+        "- Region E: Major outage (unchanged)",
+    ]

@@ -147,6 +147,29 @@ API_WRITES = {
             },
         ),
     ),
+    ("POST", "/private-status"): Write(
+        STAFF, lambda w: ("/private-status", {"name": "Globex region"})
+    ),
+    ("POST", "/private-status/{slug}/members"): Write(
+        STAFF,
+        lambda w: (
+            f"/private-status/{w.private_page.slug}/members",
+            {"email": w.other.email},
+        ),
+    ),
+    ("POST", "/private-status/{slug}/members/remove"): Write(
+        STAFF,
+        lambda w: (
+            f"/private-status/{w.private_page.slug}/members/remove",
+            {"email": w.customer.email},
+        ),
+    ),
+    ("POST", "/private-status/{slug}/link"): Write(
+        STAFF, lambda w: (f"/private-status/{w.private_page.slug}/link", {})
+    ),
+    ("DELETE", "/private-status/{slug}/link"): Write(
+        STAFF, lambda w: (f"/private-status/{w.private_page.slug}/link", None)
+    ),
     ("POST", "/checks"): Write(
         STAFF,
         lambda w: (

@@ -146,6 +146,12 @@ PAGE_WRITES = {
             {"status": "degraded_performance"},
         ),
     ),
+    "incidents:private_rotate": PageWrite(
+        STAFF, lambda w: (_r("incidents:private_rotate", w.private_page.slug), {})
+    ),
+    "incidents:private_revoke": PageWrite(
+        STAFF, lambda w: (_r("incidents:private_revoke", w.private_page.slug), {})
+    ),
     "incidents:subscribe": PageWrite(
         EVERYONE, lambda w: (_r("incidents:subscribe"), {"email": "reader@example.com"})
     ),
@@ -304,6 +310,10 @@ PAGE_READS = {
     "widget:script", "widget:panel",
 }  # fmt: skip
 TOKEN_LINKS = {
+    # Private status pages: their members and staff, or the page's secret link; their
+    # own matrix is in tests/incidents/test_private_pages.py.
+    "incidents:private_page",
+    "incidents:private_feed",
     "incidents:confirm",
     "incidents:unsubscribe",
     "notify:unsubscribe",

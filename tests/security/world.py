@@ -104,6 +104,20 @@ class World:
         )
 
     @cached_property
+    def private_page(self):
+        """A private status page the customer is a member of, with its own component."""
+        from frankly.incidents import private_pages
+
+        page = private_pages.create_private_page(
+            actor=self.staff,
+            name=f"Dedicated region{self.extra}",
+            slug="dedicated-region",
+            member_emails=[self.customer.email],
+        )
+        incidents.create_component(actor=self.staff, name=f"DC{self.extra}", private_page=page.slug)
+        return page
+
+    @cached_property
     def incident(self):
         """An open incident on the component."""
         return incidents.open_incident(

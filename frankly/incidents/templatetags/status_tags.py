@@ -91,3 +91,23 @@ def _day_label(day, language) -> str:
 @lru_cache(maxsize=64)
 def _no_outage(status: str, language) -> str:
     return f"{status_label(status)}, no outage"
+
+
+@register.simple_tag
+def component_status_rows(mapping, component_list) -> list[dict]:
+    """{component id: status} as rows to show, in the status page's order, from the
+    components the page already read (no query). A component deleted since keeps its
+    line, by number, so the record stays exact."""
+    mapping = mapping or {}
+    known = {str(c.pk): c for c in component_list}
+    rows = [
+        {"name": c.name, "status": mapping[key], "label": status_label(mapping[key])}
+        for key, c in known.items()
+        if key in mapping
+    ]
+    rows += [
+        {"name": f"Component #{key} (removed)", "status": status, "label": status_label(status)}
+        for key, status in sorted(mapping.items())
+        if key not in known
+    ]
+    return rows

@@ -32,3 +32,15 @@ document.addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+
+// A long thread hides its middle comments behind a link. A link to one of those
+// (from a notification or an email) would land on a page without it: follow the
+// link that shows them all, keeping the comment's anchor.
+(() => {
+  const gap = document.querySelector("[data-thread-gap] a");
+  const id = window.location.hash.slice(1);
+  if (!gap || !id.startsWith("comment-") || document.getElementById(id)) return;
+  const url = new URL(gap.href);
+  url.hash = id;
+  window.location.replace(url);
+})();

@@ -14,6 +14,7 @@ from frankly.insights.api import router as insights_router
 from frankly.notify.api import router as notify_router
 from frankly.roadmap.api import router as roadmap_router
 from frankly.transparency.api import router as transparency_router
+from frankly.widget.api import router as widget_router
 
 api = NinjaAPI(
     title="Frankly API",
@@ -35,6 +36,7 @@ api.add_router("", incidents_router)
 api.add_router("", roadmap_router)
 api.add_router("", notify_router)
 api.add_router("", crm_router)
+api.add_router("", widget_router)
 
 
 @api.exception_handler(FranklyError)

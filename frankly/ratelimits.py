@@ -32,7 +32,7 @@ class Bucket:
 
 BUCKETS = [
     Bucket("signup", ("POST",), re.compile(r"^/accounts/signup/$")),
-    Bucket("login", ("POST",), re.compile(r"^/(accounts|admin)/login/$")),
+    Bucket("login", ("POST",), re.compile(r"^/((accounts|admin)/login/|api/v1/widget/session)$")),
     Bucket("post", ("POST",), re.compile(r"^/(posts/new/|api/v1/posts)$")),
     Bucket(
         "comment",

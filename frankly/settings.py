@@ -368,6 +368,12 @@ SSO_SECRET = env.str("FRANKLY_SSO_SECRET", default="")
 # ...or with RS256/EdDSA, verified with this PEM public key (the text, or a file path).
 SSO_PUBLIC_KEY = env.str("FRANKLY_SSO_PUBLIC_KEY", default="", multiline=True)
 SSO_LEEWAY_SECONDS = env.int("FRANKLY_SSO_LEEWAY_SECONDS", default=30)
+# The embeddable widget (frankly/widget, docs/widget.md): the origins of the company's
+# apps allowed to frame its panel (CSP frame-ancestors), e.g. https://app.example.com,
+# and how long a widget token (exchanged for an SSO JWT, held in the panel's memory) lives.
+INSTALLED_APPS += ["frankly.widget"]
+WIDGET_ORIGINS = env.list("FRANKLY_WIDGET_ORIGINS", default=[])
+WIDGET_TOKEN_MINUTES = env.int("FRANKLY_WIDGET_TOKEN_MINUTES", default=60)
 # Generic OpenID Connect login through django-allauth, shown when a server URL is set.
 OIDC_SERVER_URL = env.str("FRANKLY_OIDC_SERVER_URL", default="")
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}

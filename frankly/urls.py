@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("frankly.theming.urls")),
     path("", include("frankly.insights.urls")),
     path("sso/", sso_login, name="sso"),
+    path("", include("frankly.widget.urls")),
     path("staff/crm/", include("frankly.crm.urls")),
     path("transparency/", include("frankly.transparency.urls")),
     path("status/", include("frankly.incidents.urls")),

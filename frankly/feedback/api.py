@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from frankly.accounts.auth import ANYONE, SIGNED_IN
+from frankly.accounts.auth import ANYONE, ANYONE_OR_WIDGET, SIGNED_IN, SIGNED_IN_OR_WIDGET
 from frankly.feedback import queries, services
 from frankly.feedback.models import Comment, Kind, Post, Status
 from frankly.schemas import RequestBody, ResponseBody
@@ -238,13 +238,15 @@ def _detail(post_id: int, user) -> dict:
     return data
 
 
-@router.get("/posts", response=PostListOut, auth=ANYONE, summary="List posts")
+@router.get("/posts", response=PostListOut, auth=ANYONE_OR_WIDGET, summary="List posts")
 def list_posts(request, filters: Query[PostFilters]):
     page = queries.list_posts(viewer=request.user, **filters.dict())
     return {"items": [post_out(p, request.user) for p in page.items], "next": page.next}
 
 
-@router.post("/posts", response={201: PostDetailOut}, auth=SIGNED_IN, summary="Create a post")
+@router.post(
+    "/posts", response={201: PostDetailOut}, auth=SIGNED_IN_OR_WIDGET, summary="Create a post"
+)
 def create_post(request, payload: PostIn):
     post = services.create_post(
         author=request.user,
@@ -309,13 +311,15 @@ def delete_comment(request, comment_id: int):
     return 204, None
 
 
-@router.post("/posts/{post_id}/vote", response=VoteOut, auth=SIGNED_IN, summary="Vote")
+@router.post("/posts/{post_id}/vote", response=VoteOut, auth=SIGNED_IN_OR_WIDGET, summary="Vote")
 def vote(request, post_id: int):
     post = services.add_vote(user=request.user, post_id=post_id)
     return {"post": post.pk, "vote_count": post.vote_count, "has_voted": True}
 
 
-@router.delete("/posts/{post_id}/vote", response=VoteOut, auth=SIGNED_IN, summary="Withdraw vote")
+@router.delete(
+    "/posts/{post_id}/vote", response=VoteOut, auth=SIGNED_IN_OR_WIDGET, summary="Withdraw vote"
+)
 def unvote(request, post_id: int):
     post = services.remove_vote(user=request.user, post_id=post_id)
     return {"post": post.pk, "vote_count": post.vote_count, "has_voted": False}

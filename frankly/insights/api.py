@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema
 
 from frankly.access import require_staff
-from frankly.accounts.auth import ANYONE, SIGNED_IN
+from frankly.accounts.auth import ANYONE_OR_WIDGET, SIGNED_IN
 from frankly.cursor import Key, paginate
 from frankly.errors import Invalid
 from frankly.feedback.models import Kind, Status
@@ -40,7 +40,7 @@ class SimilarQuery(Schema):
 @router.get(
     "/posts/similar",
     response=SimilarListOut,
-    auth=ANYONE,
+    auth=ANYONE_OR_WIDGET,
     summary="Posts like a title being written (up to 5), to vote on instead",
 )
 def similar(request, params: Query[SimilarQuery]):

@@ -1283,6 +1283,7 @@ def test_the_openapi_schema_lists_every_endpoint(db):
         "/api/v1/changelog/{entry_id}/publish": {"post"},
         "/api/v1/changelog/{entry_id}/comments": {"get", "post"},
         "/api/v1/webhooks": {"get", "post"},
+        "/api/v1/widget/session": {"post"},
         "/api/v1/webhooks/{endpoint_id}": {"get", "patch", "delete"},
         "/api/v1/webhooks/{endpoint_id}/rotate-secret": {"post"},
         "/api/v1/webhooks/{endpoint_id}/deliveries": {"get"},

@@ -6,10 +6,13 @@ page on pages; 403 or 404 for signed-in people) and nothing may be written. An A
 route missing from the table fails ``test_every_api_write_has_a_row``: add the row.
 """
 
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import jwt
 import pytest
 from django.utils import timezone
 
@@ -32,6 +35,20 @@ class Write:
 
 def _soon(hours: int) -> str:
     return (timezone.now() + timedelta(hours=hours)).isoformat()
+
+
+SSO_SECRET = "a-shared-secret-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture(autouse=True)
+def _sso_set_up(settings):
+    settings.SSO_SECRET = SSO_SECRET
+
+
+def _sso_token() -> str:
+    """A fresh, valid SSO JWT: the widget's exchange trusts the token, not the caller."""
+    claims = {"email": "wendy@acme.example", "exp": int(time.time()) + 300, "jti": uuid.uuid4().hex}
+    return jwt.encode(claims, SSO_SECRET, algorithm="HS256")
 
 
 # (METHOD, route as NinjaAPI declares it) -> who may, and a request to send.
@@ -218,6 +235,9 @@ API_WRITES = {
     ),
     ("POST", "/testimonials/requests/{request_id}/revoke"): Write(
         OWNER, lambda w: (f"/testimonials/requests/{w.accepted_quote.pk}/revoke", {})
+    ),
+    ("POST", "/widget/session"): Write(
+        set(PERSONAS), lambda w: ("/widget/session", {"sso_token": _sso_token()})
     ),
     ("POST", "/testimonials/requests/{request_id}/withdraw"): Write(
         STAFF, lambda w: (f"/testimonials/requests/{w.quote_request.pk}/withdraw", {})

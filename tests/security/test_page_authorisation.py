@@ -382,6 +382,7 @@ PAGE_READS = {
     "healthz", "privacy", "testimonials_embed", "testimonials_widget", "language",
     # The theme's stylesheet and logo, named by their version.
     "theming:css", "theming:logo",
+    "widget:script", "widget:panel",
 }  # fmt: skip
 TOKEN_LINKS = {
     "sso",  # a signed sign-in token from the customer's own product

@@ -172,7 +172,8 @@ def _prepare_database(args, env) -> dict:
 def _has_posts(env) -> bool:
     code = "from frankly.feedback.models import Post; print(Post.objects.exists())"
     try:
-        return _frankly(env, "shell", "-c", code).strip() == "True"
+        # The last line: Django 5.2's shell first says what it imported automatically.
+        return _frankly(env, "shell", "-c", code).strip().splitlines()[-1:] == ["True"]
     except SystemExit:
         return False
 

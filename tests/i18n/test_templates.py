@@ -88,6 +88,7 @@ MAIN_TEMPLATES = (
     "transparency/prove.html",
     "transparency/appeals.html",
     "integrations/_issue_links.html",
+    "widget/panel.html",
 )
 
 # Names, not words: the same in every language.

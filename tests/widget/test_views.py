@@ -52,3 +52,17 @@ def test_other_pages_still_refuse_every_frame(client, db, settings):
     response = client.get("/")
     assert response["X-Frame-Options"] == "DENY"
     assert csp(response)["frame-ancestors"] == "'none'"
+
+
+def test_the_panel_and_what_its_script_says_follow_the_visitors_language(client, db):
+    import json
+    import re
+
+    page = client.get("/widget/panel/", headers={"accept-language": "de"}).content.decode()
+    assert '<html lang="de"' in page
+    assert "Worum geht es?" in page and "What is it?" not in page
+    raw = re.search(r'<script id="widget-messages" type="application/json">(.*?)</script>', page)
+    messages = json.loads(raw.group(1))
+    assert messages["sign_in_to_vote"] == "Melden Sie sich an, um abzustimmen."
+    english = client.get("/widget/panel/", headers={"accept-language": "en"}).content.decode()
+    assert "What is it?" in english

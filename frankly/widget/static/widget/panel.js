@@ -19,6 +19,14 @@
   var parentOrigin = null;
   var typing = null;
   var topRequests = 0;
+  // Every sentence comes from the page, in the visitor's language (views.panel_messages).
+  var text = JSON.parse(document.getElementById("widget-messages").textContent);
+
+  function t(key, values) {
+    return text[key].replace(/%\((\w+)\)s/g, function (_, name) {
+      return String(values[name]);
+    });
+  }
 
   function say(text) {
     message.textContent = text;
@@ -35,7 +43,7 @@
     return fetch(api + path, init).then(function (response) {
       if (response.status === 401 && token) {
         token = null; // expired: say so rather than act anonymously without a word
-        whoText.textContent = "Your sign-in here has expired. Reload the page to sign in again.";
+        whoText.textContent = text.expired;
       }
       return response.json().then(
         function (json) {
@@ -46,13 +54,13 @@
         }
       );
     }, function () {
-      var detail = "Frankly could not be reached. Check your connection and try again.";
+      var detail = text.unreachable;
       return { ok: false, status: 0, json: { detail: detail } };
     });
   }
 
   function signedIn(name) {
-    whoText.textContent = "Signed in as " + name + ".";
+    whoText.textContent = t("signed_in_as", { name: name });
     signin.hidden = true;
     root.querySelector("[data-signin-note]").hidden = true;
     loadTop();
@@ -64,13 +72,13 @@
   }
 
   function exchange(ssoToken) {
-    whoText.textContent = "Signing you in…";
+    whoText.textContent = text.signing_in;
     request("POST", "widget/session", { sso_token: ssoToken }).then(function (r) {
       if (r.ok) {
         token = r.json.token;
         signedIn(r.json.user.name);
       } else {
-        whoText.textContent = "The app could not sign you in: " + (r.json.detail || r.status);
+        whoText.textContent = t("sign_in_failed", { reason: r.json.detail || r.status });
       }
     });
   }
@@ -88,7 +96,7 @@
     button.appendChild(count);
     var label = document.createElement("span");
     label.className = "panel-hidden";
-    label.textContent = " votes. Vote for " + post.title;
+    label.textContent = " " + t("vote_for", { title: post.title });
     button.appendChild(label);
     return button;
   }
@@ -118,18 +126,18 @@
   }
 
   function vote(button) {
-    if (!token) return askToSignIn("Sign in to vote.");
+    if (!token) return askToSignIn(text.sign_in_to_vote);
     var voted = button.getAttribute("aria-pressed") === "true";
     var id = button.getAttribute("data-vote");
     button.disabled = true;
     request(voted ? "DELETE" : "POST", "posts/" + id + "/vote").then(function (r) {
       button.disabled = false;
-      if (!r.ok) return say(r.json.detail || "The vote did not go through. Try again.");
+      if (!r.ok) return say(r.json.detail || text.vote_failed);
       root.querySelectorAll('[data-vote="' + id + '"]').forEach(function (b) {
         b.setAttribute("aria-pressed", r.json.has_voted ? "true" : "false");
         b.querySelector("[data-vote-count]").textContent = String(r.json.vote_count);
       });
-      say(r.json.has_voted ? "Your vote is counted." : "Your vote is withdrawn.");
+      say(r.json.has_voted ? text.vote_counted : text.vote_withdrawn);
     });
   }
 
@@ -155,9 +163,9 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    if (!token) return askToSignIn("Sign in to post.");
+    if (!token) return askToSignIn(text.sign_in_to_post);
     if (!title.value.trim()) {
-      say("The title is empty. Give your post a short title.");
+      say(text.title_empty);
       return title.focus();
     }
     var kind = form.querySelector("input[name=kind]:checked").value;
@@ -166,15 +174,15 @@
     request("POST", "posts", { kind: kind, title: title.value, body: body.value }).then(
       function (r) {
         submit.disabled = false;
-        if (!r.ok) return say(r.json.detail || "Posting did not work. Try again.");
+        if (!r.ok) return say(r.json.detail || text.post_failed);
         form.reset();
         similar.hidden = true;
-        message.replaceChildren(document.createTextNode("Posted. "));
+        message.replaceChildren(document.createTextNode(text.posted + " "));
         var link = document.createElement("a");
         link.href = r.json.url;
         link.target = "_blank";
         link.rel = "noopener";
-        link.textContent = "See your post on the board";
+        link.textContent = text.see_post;
         message.appendChild(link);
         loadTop();
       }

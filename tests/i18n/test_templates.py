@@ -89,6 +89,8 @@ MAIN_TEMPLATES = (
     "transparency/appeals.html",
     "integrations/_issue_links.html",
     "widget/panel.html",
+    "incidents/private_page.html",
+    "incidents/_maintenance_statuses_field.html",
 )
 
 # Names, not words: the same in every language.

@@ -90,6 +90,7 @@ MAIN_TEMPLATES = (
     "integrations/_issue_links.html",
     "widget/panel.html",
     "incidents/private_page.html",
+    "incidents/_components.html",
     "incidents/_maintenance_statuses_field.html",
 )
 
